@@ -16,13 +16,17 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: present test setup system models models-fetch doctor lock clean-setup
+.PHONY: present test check setup system models models-fetch doctor lock
 
 present: setup
 	npx slidev $(DECK)
 
 test: setup
 	$(PY) -m pytest
+
+# Lint the deck and run every Python block it shows, in one kernel: DECK=path to check another.
+check: setup
+	$(PY) -m nlpdeck check $(DECK)
 
 setup: system $(STAMP_PY) $(STAMP_NODE) $(STAMP_HF)
 

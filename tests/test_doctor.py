@@ -20,8 +20,15 @@ def test_doctor_passes_on_a_set_up_machine():
     result = run_doctor()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ready to present" in result.stdout
-    for name in ("python packages", "node_modules", "model english-encoder", "CJK font",
-                 "chromium", "jupyter kernel", "corpus peoples_daily"):
+    for name in (
+        "python packages",
+        "node_modules",
+        "model english-encoder",
+        "CJK font",
+        "chromium",
+        "jupyter kernel",
+        "corpus peoples_daily",
+    ):
         assert name in result.stdout
 
 

@@ -1,0 +1,61 @@
+"""``make check [DECK=...]``: lint a deck, run its Python blocks, print a per-slide table.
+
+Exit status 1 on any lint finding (pending figures aside) or any failed block.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tqdm import tqdm
+
+from nlpdeck import lint
+from nlpdeck.deck import read_deck, show_path
+from nlpdeck.kernel import BlockResult, DeckRunner
+
+
+def table(results: list[BlockResult]) -> str:
+    rows = [("slide", "block", "line", "status", "seconds", "")]
+    for r in results:
+        step = f" step {r.block.step}" if r.block.step else ""
+        rows.append(
+            (
+                str(r.block.slide),
+                f"{r.block.index}{step}",
+                str(r.block.fence_line),
+                r.status,
+                f"{r.seconds:.2f}",
+                r.reason,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row[:5], widths, strict=True)) + "  " + row[5]
+        for row in rows
+    ).rstrip()
+
+
+def main(path: str | Path, timeout: float) -> int:
+    deck = read_deck(path)
+    findings = lint.lint(deck)
+    failing = [f for f in findings if not f.pending]
+    for finding in findings:
+        print(("pending  " if finding.pending else "lint     ") + str(finding))
+    with DeckRunner(deck, timeout=timeout) as runner:
+        for block in tqdm(runner.blocks, desc=show_path(deck.path), unit="block"):
+            runner.run(block)
+        record = runner.save()
+    print(table(runner.results))
+    for result in runner.results:
+        if result.error is not None and result.status != "passed":
+            print("\n" + str(result.error))
+    failed = [r for r in runner.results if r.status in ("failed", "timeout")]
+    counts = {
+        s: sum(r.status == s for r in runner.results)
+        for s in ("passed", "failed", "timeout", "skipped")
+    }
+    print(
+        f"\n{', '.join(f'{n} {s}' for s, n in counts.items())}; "
+        f"{len(failing)} lint findings; outputs recorded in {show_path(record)}"
+    )
+    return 1 if failed or failing else 0

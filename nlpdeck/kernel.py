@@ -1,0 +1,248 @@
+"""Runs a deck's code blocks in one Jupyter kernel, in slide order, like a notebook.
+
+nbclient owns the kernel (started with the offline environment, always shut down);
+each block becomes a notebook cell, so the recorded outputs are an ordinary
+executed notebook that nbconvert and the deck can read back.
+
+    >>> with DeckRunner(read_deck("slides/part2/slides.md")) as runner:  # doctest: +SKIP
+    ...     results = [runner.run(b) for b in runner.blocks]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, DeadKernelError
+from nbconvert.filters import strip_ansi
+
+from nlpdeck import env, models
+from nlpdeck.deck import CodeBlock, Deck, show_path
+from nlpdeck.kernel_hooks import code_key
+
+PYTHON_LANGS = {"python", "py", "python3"}
+DEFAULT_TIMEOUT = 600.0
+TIMEOUT_ENAME = "BlockTimeout"
+RECORD_DIR = env.ROOT / "build" / "checks"
+
+
+class BlockError(Exception):
+    """A block failed; the message shows where, the code and the kernel's traceback."""
+
+    def __init__(self, block: CodeBlock, ename: str, evalue: str, traceback: str) -> None:
+        self.block, self.ename, self.evalue, self.traceback = block, ename, evalue, traceback
+        super().__init__(self.render())
+
+    @property
+    def line(self) -> int:
+        """The failing statement's line: the block's outermost frame in the traceback."""
+        last = self.block.line + self.block.code.count("\n")
+        for match in re.finditer(rf"File {re.escape(str(self.block.path))}:(\d+)", self.traceback):
+            if self.block.line <= int(match.group(1)) < last:
+                return int(match.group(1))
+        return self.block.fence_line
+
+    def headline(self) -> str:
+        where = f"{show_path(self.block.markdown)}:{self.line} (slide {self.block.slide})"
+        if self.block.path != self.block.markdown:
+            where = f"{show_path(self.block.path)}:{self.line}, shown at {self.block.where}"
+        return f"{where}: {self.ename}: {self.evalue}"
+
+    def render(self) -> str:
+        numbered = [
+            f"{self.block.line + i:>5} | {text}"
+            for i, text in enumerate(self.block.code.rstrip("\n").splitlines())
+        ]
+        return "\n".join(
+            [self.headline(), f"code ({self.block.path.name}):", *numbered, "", self.traceback]
+        )
+
+
+def _kernel_traceback(cell: Any) -> str:
+    """The kernel's own traceback of a failed cell, colours stripped."""
+    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    return strip_ansi("\n".join(errors[-1]["traceback"])) if errors else ""
+
+
+class BlockTimeoutError(BlockError):
+    """A block ran past its deadline and was interrupted."""
+
+
+class KernelDiedError(BlockError):
+    """The kernel process died while running a block."""
+
+
+@dataclass
+class BlockResult:
+    block: CodeBlock
+    status: str  # passed | failed | skipped | timeout
+    seconds: float = 0.0
+    reason: str = ""
+    error: BlockError | None = None
+    outputs: list[dict[str, Any]] = field(default_factory=list)
+
+
+def python_blocks(deck: Deck) -> list[CodeBlock]:
+    return [b for b in deck.blocks() if b.lang in PYTHON_LANGS]
+
+
+def needed_models(block: CodeBlock) -> list[str]:
+    """Catalog hub ids the block names in its code, plus those its directive declares."""
+    named = [e.hub_id for e in models.catalog().values() if repr(e.hub_id)[1:-1] in block.code]
+    return list(dict.fromkeys([*named, *block.directive.needs]))
+
+
+def missing_models(block: CodeBlock) -> list[str]:
+    return [hub_id for hub_id in needed_models(block) if models.cached(hub_id) is None]
+
+
+class DeckRunner:
+    """One kernel for one deck; :meth:`run` executes one block and records its outcome."""
+
+    def __init__(self, deck: Deck, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.deck = deck
+        self.blocks = python_blocks(deck)
+        self.timeout = timeout
+        self.results: list[BlockResult] = []
+        self.notebook = nbformat.v4.new_notebook()
+        self.notebook.metadata["kernelspec"] = {
+            "name": "python3",
+            "language": "python",
+            "display_name": "Python 3",
+        }
+        self.client = NotebookClient(
+            self.notebook,
+            timeout=int(timeout),
+            timeout_func=self._timeout_for,
+            kernel_name="python3",
+            interrupt_on_timeout=True,
+            error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": "interrupted", "traceback": []},
+            resources={"metadata": {"path": str(deck.dir)}},
+        )
+        self._kernel: Any = None
+        self._dead: BlockResult | None = None
+
+    def __enter__(self) -> DeckRunner:
+        self._kernel = self.client.setup_kernel(env={**os.environ, **env.offline_environ()})
+        self._kernel.__enter__()
+        locations = {code_key(b.code): (str(b.path), b.line) for b in self.blocks}
+        self._execute_hidden(
+            "from nlpdeck.kernel_hooks import install as _nlpdeck_install\n"
+            f"_nlpdeck_install(get_ipython(), {locations!r})\n"
+            "del _nlpdeck_install"
+        )
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._kernel is not None:
+            self._kernel.__exit__(kind, exc, tb)
+            self._kernel = None
+
+    def _timeout_for(self, cell: Any) -> int:
+        return int(cell.metadata.get("nlpdeck", {}).get("timeout") or self.timeout)
+
+    def _execute_hidden(self, code: str) -> None:
+        cell = nbformat.v4.new_code_cell(code, metadata={"nlpdeck": {"setup": True}})
+        self.notebook.cells.append(cell)
+        self.client.execute_cell(cell, len(self.notebook.cells) - 1, store_history=False)
+
+    def run(self, block: CodeBlock) -> BlockResult:
+        """Run one block (or skip it, saying why) and record the outcome."""
+        result = self._run(block)
+        self.results.append(result)
+        return result
+
+    def _run(self, block: CodeBlock) -> BlockResult:
+        cell = nbformat.v4.new_code_cell(block.code)
+        cell.metadata["nlpdeck"] = {
+            "slide": block.slide,
+            "block": block.index,
+            "line": block.fence_line,
+            "file": str(block.path),
+            "timeout": block.directive.timeout,
+        }
+        self.notebook.cells.append(cell)
+        absent = missing_models(block)
+        if block.directive.skip or absent:
+            reason = block.directive.skip or (
+                f"needs model {', '.join(absent)}, not in the local cache: run `make models-fetch`"
+            )
+            return self._record(cell, BlockResult(block, "skipped", reason=reason))
+        if self._dead is not None:
+            return self._record(
+                cell, BlockResult(block, "failed", reason=self._dead.reason, error=self._dead.error)
+            )
+        started = time.perf_counter()
+        try:
+            self.client.execute_cell(cell, len(self.notebook.cells) - 1)
+            error = None
+        except CellExecutionError as raised:
+            error = self._error(block, raised.ename, raised.evalue, _kernel_traceback(cell))
+        except DeadKernelError as died:
+            error = KernelDiedError(
+                block,
+                "DeadKernelError",
+                str(died),
+                "the kernel died; later blocks of this deck are not run",
+            )
+        seconds = time.perf_counter() - started
+        result = self._outcome(block, error, seconds)
+        if isinstance(error, KernelDiedError):
+            self._dead = result
+        return self._record(cell, result)
+
+    def _error(self, block: CodeBlock, ename: str, evalue: str, traceback: str) -> BlockError:
+        if ename == TIMEOUT_ENAME:
+            limit = block.directive.timeout or self.timeout
+            hint = "if the block needs longer, put <!-- check: timeout N --> before it"
+            return BlockTimeoutError(
+                block, "Timeout", f"still running after {limit:g} s; interrupted", hint
+            )
+        return BlockError(block, ename, evalue, traceback)
+
+    def _outcome(self, block: CodeBlock, error: BlockError | None, seconds: float) -> BlockResult:
+        expected = block.directive.raises
+        if expected:
+            if error is not None and error.ename == expected:
+                return BlockResult(
+                    block, "passed", seconds, reason=f"raised {expected} as declared"
+                )
+            got = f"{error.ename}: {error.evalue}" if error else "nothing"
+            unmet = BlockError(
+                block,
+                "ExpectedException",
+                f"declared `raises {expected}`, got {got}",
+                error.traceback if error else "",
+            )
+            return BlockResult(block, "failed", seconds, error=unmet, reason=unmet.headline())
+        if error is None:
+            return BlockResult(block, "passed", seconds)
+        status = "timeout" if isinstance(error, BlockTimeoutError) else "failed"
+        return BlockResult(block, status, seconds, error=error, reason=error.headline())
+
+    def _record(self, cell: Any, result: BlockResult) -> BlockResult:
+        cell.metadata["nlpdeck"].update(
+            status=result.status, reason=result.reason, seconds=round(result.seconds, 3)
+        )
+        result.outputs = [dict(o) for o in cell.get("outputs", [])]
+        return result
+
+    def save(self, folder: Path = RECORD_DIR) -> Path:
+        """Write the executed blocks and their outcomes as a notebook; returns its path."""
+        folder.mkdir(parents=True, exist_ok=True)
+        name = self.deck.dir.name if self.deck.path.name == "slides.md" else self.deck.path.stem
+        target = folder / f"{name}.ipynb"
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.notebook, indent=1, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, target)
+        return target

@@ -1,0 +1,230 @@
+"""Deck lint: what would break on stage, found without running anything.
+
+Each finding names the file, line and slide, and what to do:
+
+    slides/part2/slides.md:94 (slide 3): image ./image/static_word.png not found
+        (looked for slides/part2/image/static_word.png): run `make figures` or fix the path
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+import symtable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from nlpdeck.deck import Asset, CodeBlock, Deck, show_path
+from nlpdeck.kernel import PYTHON_LANGS
+
+BUILTIN_RUNNERS = {"js", "javascript", "ts", "typescript"}  # Slidev's own
+KERNEL_NAMES = {"display", "get_ipython", "In", "Out", "exit", "quit"}  # IPython adds these
+RE_RUNNER_KEY = re.compile(r"^\s*['\"]?([\w-]+)['\"]?\s*(?::|\()", re.M)
+
+
+PENDING_FILE = "figures-pending.txt"
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: Path
+    line: int
+    slide: int
+    message: str
+    pending: bool = False  # a missing figure the deck lists as not yet built
+
+    def __str__(self) -> str:
+        return f"{show_path(self.path)}:{self.line} (slide {self.slide}): {self.message}"
+
+
+def lint(deck: Deck) -> list[Finding]:
+    """Every finding of every check, in file order."""
+    findings = [Finding(p.path, p.line, p.slide, p.message) for p in deck.problems]
+    findings += assets(deck)
+    findings += web_fonts(deck)
+    findings += mislabelled_python(deck)
+    findings += runnerless_monaco(deck)
+    findings += undefined_names(deck)
+    return sorted(findings, key=lambda f: (str(f.path), f.line, f.message))
+
+
+def pending_figures(deck: Deck) -> set[str]:
+    """File names listed in the deck's figures-pending.txt: figures no target builds yet."""
+    listing = deck.dir / PENDING_FILE
+    if not listing.exists():
+        return set()
+    lines = listing.read_text(encoding="utf-8").splitlines()
+    return {ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")}
+
+
+def assets(deck: Deck) -> Iterator[Finding]:
+    """Images, videos and iframes that are missing, or that would be fetched from the web.
+
+    A missing file named in figures-pending.txt is a *pending* finding; a listed file
+    that now exists is a finding too, so the list only ever shrinks to empty."""
+    pending = pending_figures(deck)
+    for slide in deck.slides:
+        for asset in slide.assets:
+            if re.match(r"^(https?:)?//", asset.url):
+                yield Finding(
+                    asset.path,
+                    asset.line,
+                    slide.number,
+                    f"{asset.kind} {asset.url} is fetched from the internet when the "
+                    "deck is shown: make it a local file",
+                )
+                continue
+            target = resolve_asset(asset, deck)
+            listed = target.name in pending
+            if not target.exists():
+                yield Finding(
+                    asset.path,
+                    asset.line,
+                    slide.number,
+                    f"{asset.kind} {asset.url} not found (looked for "
+                    f"{show_path(target)}): run `make figures` or fix the path",
+                    pending=listed,
+                )
+            elif listed:
+                yield Finding(
+                    asset.path,
+                    asset.line,
+                    slide.number,
+                    f"{target.name} exists now: remove it from {PENDING_FILE}",
+                )
+
+
+def web_fonts(deck: Deck) -> Iterator[Finding]:
+    """Slidev loads fonts from Google Fonts unless the headmatter says ``provider: none``."""
+    fonts = deck.headmatter.get("fonts")
+    if isinstance(fonts, dict) and fonts.get("provider", "google") != "none":
+        first = deck.slides[0]
+        yield Finding(
+            first.path,
+            first.start,
+            1,
+            "fonts are fetched from Google Fonts when the deck is shown: set "
+            "`provider: none` under fonts and name locally installed fonts",
+        )
+
+
+def resolve_asset(asset: Asset, deck: Deck) -> Path:
+    """Where Vite finds it: ``/x`` in the deck's public/, else relative to the markdown."""
+    url = asset.url.split("#")[0].split("?")[0]
+    if url.startswith("/"):
+        return deck.dir / "public" / url.lstrip("/")
+    return (asset.path.parent / url).resolve()
+
+
+def mislabelled_python(deck: Deck) -> Iterator[Finding]:
+    """Blocks labelled another language whose code parses as Python with an import,
+    a def or several statements (JavaScript and TypeScript almost never do)."""
+    for block in deck.blocks():
+        if block.lang in PYTHON_LANGS or not _looks_like_python(block.code):
+            continue
+        yield Finding(
+            block.markdown,
+            block.fence_line,
+            block.slide,
+            f"this {block.lang or 'unlabelled'} block is Python: label the fence "
+            "```python so it is highlighted as Python and checked",
+        )
+
+
+def _looks_like_python(code: str) -> bool:
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return False
+    kinds = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
+    return any(isinstance(node, kinds) for node in tree.body) or len(tree.body) >= 3
+
+
+def runnerless_monaco(deck: Deck) -> Iterator[Finding]:
+    """``{monaco-run}`` blocks in a language neither Slidev nor setup/code-runners.ts runs."""
+    runners = BUILTIN_RUNNERS | custom_runners(deck.dir)
+    for block in deck.blocks():
+        if block.monaco_run and block.lang not in runners:
+            yield Finding(
+                block.markdown,
+                block.fence_line,
+                block.slide,
+                f"{{monaco-run}} block in {block.lang!r} has no code runner: add one "
+                f"in {show_path(deck.dir / 'setup' / 'code-runners.ts')} "
+                f"(runners: {', '.join(sorted(runners))})",
+            )
+
+
+def custom_runners(deck_dir: Path) -> set[str]:
+    """Language keys of the object ``defineCodeRunnersSetup`` returns."""
+    setup = deck_dir / "setup" / "code-runners.ts"
+    if not setup.exists():
+        return set()
+    body = setup.read_text(encoding="utf-8").partition("defineCodeRunnersSetup")[2]
+    return {m.group(1) for m in RE_RUNNER_KEY.finditer(body)} - {"return", "async", "function"}
+
+
+def undefined_names(deck: Deck) -> Iterator[Finding]:
+    """Names a Python block reads that no earlier block (or earlier line) defines."""
+    defined = set(dir(builtins)) | KERNEL_NAMES
+    for block in deck.blocks():
+        if block.lang not in PYTHON_LANGS and not _looks_like_python(block.code):
+            continue
+        try:
+            tree = ast.parse(block.code)
+        except SyntaxError as error:
+            line = block.line + (error.lineno or 1) - 1
+            yield Finding(block.path, line, block.slide, f"syntax error: {error.msg}")
+            continue
+        for name, offset in _reads_before_binding(block, tree, defined):
+            yield Finding(
+                block.path,
+                block.line + offset - 1,
+                block.slide,
+                f"name {name!r} is used but no earlier block defines it: define it "
+                "(or import it) in this block or one before",
+            )
+        defined |= _module_bindings(block.code)
+
+
+def _module_bindings(code: str) -> set[str]:
+    table = symtable.symtable(code, "<block>", "exec")
+    return {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
+
+
+def _reads_before_binding(
+    block: CodeBlock, tree: ast.Module, defined: set[str]
+) -> Iterator[tuple[str, int]]:
+    """Global names read before anything binds them: at module level, statement by
+    statement; inside functions, by the end of the block (they run when called)."""
+    block_bound = _module_bindings(block.code)
+    bound = set(defined)
+    reported: set[str] = set()
+    for statement in tree.body:
+        code = ast.unparse(statement)
+        top, nested = _global_reads(code)
+        missing = (top - bound) | (nested - bound - block_bound)
+        for name in sorted(missing - reported):
+            reported.add(name)
+            yield name, _first_line(statement, name)
+        bound |= _module_bindings(code)
+
+
+def _global_reads(code: str) -> tuple[set[str], set[str]]:
+    """Names read at module level, and names nested scopes read as globals."""
+    module = symtable.symtable(code, "<block>", "exec")
+    top = {s.get_name() for s in module.get_symbols() if s.is_referenced()}
+    nested: set[str] = set()
+    pending = list(module.get_children())
+    while pending:
+        table = pending.pop()
+        nested |= {s.get_name() for s in table.get_symbols() if s.is_referenced() and s.is_global()}
+        pending.extend(table.get_children())
+    return top, nested
+
+
+def _first_line(statement: ast.stmt, name: str) -> int:
+    lines = [n.lineno for n in ast.walk(statement) if isinstance(n, ast.Name) and n.id == name]
+    return min(lines, default=statement.lineno)

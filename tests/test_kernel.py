@@ -1,0 +1,83 @@
+"""Blocks run in one real kernel; failures point at the deck, slide and line."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nlpdeck.deck import read_deck
+from nlpdeck.kernel import BlockTimeoutError, DeckRunner
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def broken_run(tmp_path_factory):
+    deck = read_deck(FIXTURES / "broken_deck.md")
+    with DeckRunner(deck, timeout=120) as runner:
+        results = [runner.run(block) for block in runner.blocks]
+        record = runner.save(tmp_path_factory.mktemp("checks"))
+    return results, record
+
+
+def test_outcomes_in_slide_order(broken_run):
+    results, _ = broken_run
+    assert [(r.block.slide, r.status) for r in results] == [
+        (1, "passed"),
+        (2, "passed"),
+        (3, "failed"),
+        (4, "timeout"),
+        (4, "passed"),
+        (5, "skipped"),
+        (5, "skipped"),
+    ]
+
+
+def test_failure_names_slide_and_failing_statement_line(broken_run):
+    error = broken_run[0][2].error
+    assert error is not None
+    assert error.headline().endswith(
+        "broken_deck.md:29 (slide 3): AttributeError: 'int' object has no attribute 'missing'"
+    )
+    text = str(error)
+    assert "   26 |     return v.missing" in text  # the code, numbered by markdown line
+    assert "broken_deck.md:26, in f(v)" in text  # the kernel's traceback, mapped
+
+
+def test_hung_block_is_interrupted_and_the_kernel_goes_on(broken_run):
+    results, _ = broken_run
+    assert isinstance(results[3].error, BlockTimeoutError)
+    assert "still running after 2 s" in str(results[3].error)
+    assert results[4].outputs[0]["text"] == "after 2\n"  # state survived the interrupt
+
+
+def test_declared_exception_passes_and_absent_model_skips_naming_it(broken_run):
+    results, _ = broken_run
+    assert results[1].reason == "raised ZeroDivisionError as declared"
+    assert "someone/not-cached-model" in results[5].reason
+    assert results[6].reason == "shown only, not run"
+
+
+def test_outputs_recorded_as_a_notebook(broken_run):
+    _, record = broken_run
+    notebook = json.loads(record.read_text())
+    cells = [c for c in notebook["cells"] if not c["metadata"]["nlpdeck"].get("setup")]
+    assert [c["metadata"]["nlpdeck"]["status"] for c in cells][:3] == ["passed", "passed", "failed"]
+    assert cells[4]["outputs"][0]["text"] == "after 2\n"
+    assert cells[2]["metadata"]["nlpdeck"]["slide"] == 3
+
+
+def test_unexpected_success_of_a_raises_block_fails(tmp_path):
+    deck = tmp_path / "slides.md"
+    deck.write_text("# A\n\n<!-- check: raises KeyError -->\n```python\nx = 1\n```\n")
+    with DeckRunner(read_deck(deck), timeout=60) as runner:
+        result = runner.run(runner.blocks[0])
+    assert result.status == "failed"
+    assert "declared `raises KeyError`, got nothing" in result.reason
+
+
+def test_snippet_block_runs_from_its_file_with_the_model_offline():
+    deck = read_deck(FIXTURES / "snippets" / "deck.md")
+    with DeckRunner(deck, timeout=120) as runner:
+        first = runner.run(runner.blocks[0])
+    assert first.status == "passed"
