@@ -16,7 +16,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: present test check setup system models models-fetch doctor lock
+.PHONY: present test check bench setup system models models-fetch doctor lock
 
 present: setup
 	npx slidev $(DECK)
@@ -27,6 +27,10 @@ test: setup
 # Lint the deck and run every Python block it shows, in one kernel: DECK=path to check another.
 check: setup
 	$(PY) -m nlpdeck check $(DECK)
+
+# Speed, as ratios against baselines measured in the same run.
+bench: setup
+	$(PY) scripts/bench.py
 
 setup: system $(STAMP_PY) $(STAMP_NODE) $(STAMP_HF)
 
