@@ -5,7 +5,7 @@ set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
-fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+[ -n "$(fc-list ":family=Noto Sans CJK SC" 2>/dev/null)" ] || missing+=(fonts-noto-cjk)
 command -v ffmpeg >/dev/null || missing+=(ffmpeg)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
