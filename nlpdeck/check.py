@@ -36,6 +36,12 @@ def table(results: list[BlockResult]) -> str:
 
 
 def main(path: str | Path, timeout: float) -> int:
+    if not Path(path).is_file():
+        print(
+            f"deck {path} not found: give the path of a Slidev markdown file, "
+            "e.g. make check DECK=slides/part2/slides.md"
+        )
+        return 2
     deck = read_deck(path)
     findings = lint.lint(deck)
     failing = [f for f in findings if not f.pending]

@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 
@@ -33,15 +33,11 @@ class Corpus:
     def __len__(self) -> int:
         return len(self.documents)
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         """Hash of the loaded content (documents, labels, tokens), not of file paths."""
-        return _content_hash(self.documents, self.labels, self.tokens)
-
-
-@cache
-def _content_hash(*parts: object) -> str:
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+        parts = (self.documents, self.labels, self.tokens)
+        return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
 def _gensim_data(name: str) -> Path:

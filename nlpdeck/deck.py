@@ -25,12 +25,11 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-RE_FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,})")
-RE_FENCE_OPTIONS = re.compile(r"\{.*\}")
 RE_SNIPPET = re.compile(r"^<<<[ \t]*(\S.*?)(#[\w-]+)?[ \t]*(?:[ \t](\S+?))?[ \t]*(\{.*)?$")
 RE_DIRECTIVE = re.compile(r"^\s*<!--\s*check:(.*?)-->\s*$", re.S)
 RE_REGION = re.compile(r"^\s*#\s*#?region\b\s*(.*?)\s*$")
 RE_ENDREGION = re.compile(r"^\s*#\s*#?endregion\b\s*(.*?)\s*$")
+PYTHON_LANGS = {"python", "py", "python3"}
 ASSET_TAGS = {"img": "src", "video": "src", "source": "src", "iframe": "src", "audio": "src"}
 
 _markdown = MarkdownIt("commonmark", {"html": True})
@@ -50,7 +49,6 @@ class Directive:
 class CodeBlock:
     """One code block the audience sees (a fence, a magic-move step or a snippet)."""
 
-    deck: Path
     slide: int  # number in the presented deck, 1-based
     index: int  # 1-based among the slide's blocks
     lang: str
@@ -63,6 +61,10 @@ class CodeBlock:
     step: int | None = None  # magic-move step, 1-based
     snippet: str | None = None  # the ``<<<`` reference, if imported
     directive: Directive = Directive()
+
+    @property
+    def is_python(self) -> bool:
+        return self.lang in PYTHON_LANGS
 
     @property
     def monaco_run(self) -> bool:
@@ -118,7 +120,11 @@ class Deck:
     path: Path
     headmatter: dict[str, Any]
     slides: tuple[Slide, ...]
-    problems: tuple[Problem, ...] = field(default=())
+    import_problems: tuple[Problem, ...] = ()  # src: targets that are missing or cyclic
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self.import_problems + tuple(p for s in self.slides for p in s.problems)
 
     def blocks(self) -> Iterator[CodeBlock]:
         for slide in self.slides:
@@ -220,7 +226,12 @@ def parse_directive(comment: str) -> Directive | None:
         elif word == "needs":
             fields["needs"] = tuple(rest.split())
         elif word == "timeout":
-            fields["timeout"] = float(rest)
+            try:
+                fields["timeout"] = float(rest)
+            except ValueError:
+                raise ValueError(
+                    f"timeout needs seconds, e.g. 'timeout 120', not {rest!r}"
+                ) from None
         else:
             raise ValueError(f"unknown check directive {word!r} (skip, raises, needs, timeout)")
     return Directive(**fields)
@@ -289,7 +300,6 @@ class _SlideScan:
             self.walk(inner, open_line + 1, step_group=True)
             return
         block = CodeBlock(
-            deck=self.path,
             slide=self.number,
             index=len(self.blocks) + 1,
             lang=lang.lower(),
@@ -319,7 +329,6 @@ class _SlideScan:
         if lang == "py":
             lang = "python"
         block = CodeBlock(
-            deck=self.path,
             slide=self.number,
             index=len(self.blocks) + 1,
             lang=lang,
@@ -332,8 +341,29 @@ class _SlideScan:
             snippet=self.lines[i].strip(),
             directive=self.pending or Directive(),
         )
-        self.blocks.append(_SnippetRegion(block, (region or "").lstrip("#")).resolve(self))
+        self.blocks.append(self.snippet_region(block, (region or "").lstrip("#")))
         self.pending = None
+
+    def snippet_region(self, block: CodeBlock, region: str) -> CodeBlock:
+        """The lines Slidev shows for ``<<< path#region``: markers dropped, dedented."""
+        if not block.path.is_file():
+            self.problem(block.fence_line, f"snippet file {block.path} does not exist")
+            return block
+        lines = block.path.read_text(encoding="utf-8").splitlines()
+        first, last = 0, len(lines)
+        if region:
+            span = _find_region(lines, region)
+            if span is None:
+                self.problem(
+                    block.fence_line,
+                    f"region {region!r} not found in {block.path}: "
+                    f"mark it with '# region {region}' ... '# endregion'",
+                )
+                return block
+            first, last = span
+        markers = (RE_REGION, RE_ENDREGION)
+        shown = [ln for ln in lines[first:last] if not any(m.match(ln) for m in markers)]
+        return replace(block, code=textwrap.dedent("\n".join(shown)) + "\n", line=first + 1)
 
     def html(self, content: str, line: int) -> None:
         finder = _AssetFinder()
@@ -353,36 +383,6 @@ class _SlideScan:
 
 def _closes(markup: str, closing: str) -> bool:
     return closing.startswith(markup[0] * len(markup)) and set(closing) == {markup[0]}
-
-
-@dataclass(frozen=True)
-class _SnippetRegion:
-    """Resolves ``<<< path#region`` to the lines Slidev shows (markers dropped, dedented)."""
-
-    block: CodeBlock
-    region: str
-
-    def resolve(self, scan: _SlideScan) -> CodeBlock:
-        if not self.block.path.is_file():
-            scan.problem(self.block.fence_line, f"snippet file {self.block.path} does not exist")
-            return self.block
-        lines = self.block.path.read_text(encoding="utf-8").splitlines()
-        first, last = 0, len(lines)
-        if self.region:
-            span = _find_region(lines, self.region)
-            if span is None:
-                scan.problem(
-                    self.block.fence_line,
-                    f"region {self.region!r} not found in {self.block.path}: "
-                    f"mark it with '# region {self.region}' ... '# endregion'",
-                )
-                return self.block
-            first, last = span
-        shown = [
-            ln for ln in lines[first:last] if not (RE_REGION.match(ln) or RE_ENDREGION.match(ln))
-        ]
-        code = textwrap.dedent("\n".join(shown)) + "\n"
-        return replace(self.block, code=code, line=first + 1)
 
 
 def _find_region(lines: list[str], name: str) -> tuple[int, int] | None:
@@ -464,8 +464,6 @@ def read_deck(path: str | Path) -> Deck:
     problems: list[Problem] = []
     _load(entry, slides, problems, seen=())
     headmatter = slides[0].frontmatter if slides else {}
-    for slide in slides:
-        problems.extend(slide.problems)
     return Deck(entry, headmatter, tuple(slides), tuple(problems))
 
 

@@ -10,7 +10,6 @@ executed notebook that nbconvert and the deck can read back.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import time
@@ -28,7 +27,6 @@ from nlpdeck import env, models
 from nlpdeck.deck import CodeBlock, Deck, show_path
 from nlpdeck.kernel_hooks import code_key
 
-PYTHON_LANGS = {"python", "py", "python3"}
 DEFAULT_TIMEOUT = 600.0
 TIMEOUT_ENAME = "BlockTimeout"
 RECORD_DIR = env.ROOT / "build" / "checks"
@@ -91,12 +89,17 @@ class BlockResult:
 
 
 def python_blocks(deck: Deck) -> list[CodeBlock]:
-    return [b for b in deck.blocks() if b.lang in PYTHON_LANGS]
+    return [b for b in deck.blocks() if b.is_python]
+
+
+def kernel_environ() -> dict[str, str]:
+    """The environment every kernel starts with: this one plus the offline variables."""
+    return {**os.environ, **env.offline_environ()}
 
 
 def needed_models(block: CodeBlock) -> list[str]:
     """Catalog hub ids the block names in its code, plus those its directive declares."""
-    named = [e.hub_id for e in models.catalog().values() if repr(e.hub_id)[1:-1] in block.code]
+    named = [e.hub_id for e in models.catalog().values() if e.hub_id in block.code]
     return list(dict.fromkeys([*named, *block.directive.needs]))
 
 
@@ -131,10 +134,10 @@ class DeckRunner:
         self._dead: BlockResult | None = None
 
     def __enter__(self) -> DeckRunner:
-        self._kernel = self.client.setup_kernel(env={**os.environ, **env.offline_environ()})
+        self._kernel = self.client.setup_kernel(env=kernel_environ())
         self._kernel.__enter__()
         locations = {code_key(b.code): (str(b.path), b.line) for b in self.blocks}
-        self._execute_hidden(
+        self.execute_setup(
             "from nlpdeck.kernel_hooks import install as _nlpdeck_install\n"
             f"_nlpdeck_install(get_ipython(), {locations!r})\n"
             "del _nlpdeck_install"
@@ -151,7 +154,8 @@ class DeckRunner:
     def _timeout_for(self, cell: Any) -> int:
         return int(cell.metadata.get("nlpdeck", {}).get("timeout") or self.timeout)
 
-    def _execute_hidden(self, code: str) -> None:
+    def execute_setup(self, code: str) -> None:
+        """Run code that is not a slide's (kept out of history; raises CellExecutionError)."""
         cell = nbformat.v4.new_code_cell(code, metadata={"nlpdeck": {"setup": True}})
         self.notebook.cells.append(cell)
         self.client.execute_cell(cell, len(self.notebook.cells) - 1, store_history=False)
@@ -243,6 +247,6 @@ class DeckRunner:
         name = self.deck.dir.name if self.deck.path.name == "slides.md" else self.deck.path.stem
         target = folder / f"{name}.ipynb"
         tmp = target.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.notebook, indent=1, ensure_ascii=False), encoding="utf-8")
+        nbformat.write(self.notebook, tmp)
         os.replace(tmp, target)
         return target

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nlpdeck.deck import Asset, CodeBlock, Deck, show_path
-from nlpdeck.kernel import PYTHON_LANGS
 
 BUILTIN_RUNNERS = {"js", "javascript", "ts", "typescript"}  # Slidev's own
 KERNEL_NAMES = {"display", "get_ipython", "In", "Out", "exit", "quit"}  # IPython adds these
@@ -33,7 +32,7 @@ class Finding:
     line: int
     slide: int
     message: str
-    pending: bool = False  # a missing figure the deck lists as not yet built
+    pending: str | None = None  # file name of a missing figure listed as not yet built
 
     def __str__(self) -> str:
         return f"{show_path(self.path)}:{self.line} (slide {self.slide}): {self.message}"
@@ -85,7 +84,7 @@ def assets(deck: Deck) -> Iterator[Finding]:
                     slide.number,
                     f"{asset.kind} {asset.url} not found (looked for "
                     f"{show_path(target)}): run `make figures` or fix the path",
-                    pending=listed,
+                    pending=target.name if listed else None,
                 )
             elif listed:
                 yield Finding(
@@ -122,7 +121,7 @@ def mislabelled_python(deck: Deck) -> Iterator[Finding]:
     """Blocks labelled another language whose code parses as Python with an import,
     a def or several statements (JavaScript and TypeScript almost never do)."""
     for block in deck.blocks():
-        if block.lang in PYTHON_LANGS or not _looks_like_python(block.code):
+        if block.is_python or not _looks_like_python(block.code):
             continue
         yield Finding(
             block.markdown,
@@ -170,7 +169,7 @@ def undefined_names(deck: Deck) -> Iterator[Finding]:
     """Names a Python block reads that no earlier block (or earlier line) defines."""
     defined = set(dir(builtins)) | KERNEL_NAMES
     for block in deck.blocks():
-        if block.lang not in PYTHON_LANGS and not _looks_like_python(block.code):
+        if not block.is_python and not _looks_like_python(block.code):
             continue
         try:
             tree = ast.parse(block.code)

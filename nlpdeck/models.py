@@ -22,6 +22,7 @@ import os
 import shutil
 import tomllib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from nlpdeck import env
@@ -73,8 +74,9 @@ class ModelIntegrityError(RuntimeError):
     """Packaged weights do not match the checksum the catalog records."""
 
 
+@cache
 def catalog(path: Path = CATALOG_FILE) -> dict[str, ModelEntry]:
-    """Roles -> entries, in the catalog's order."""
+    """Roles -> entries, in the catalog's order (read once per process)."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return {
         role: ModelEntry(

@@ -13,38 +13,39 @@ from typing import Any
 
 import pytest
 
-from nlpdeck import env
-from nlpdeck.deck import CodeBlock, read_deck
+from nlpdeck import env, lint
+from nlpdeck.deck import CodeBlock, Deck, read_deck
 from nlpdeck.kernel import BlockError, DeckRunner, python_blocks
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    env.activate()  # before any test imports a Hugging Face library
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if file_path.name == "slides.md":
-        env.activate()
         return DeckFile.from_parent(parent, path=file_path)
     return None
 
 
 class DeckFile(pytest.File):
-    """A Slidev deck; owns the kernel its blocks share."""
+    """A Slidev deck, read once; owns the kernel its blocks share."""
 
+    deck: Deck
     runner: DeckRunner | None = None
 
     def collect(self) -> Any:
-        deck = read_deck(self.path)
+        self.deck = read_deck(self.path)
         yield LintItem.from_parent(self, name="lint")
-        for block in python_blocks(deck):
+        for block in python_blocks(self.deck):
             name = f"slide-{block.slide}-block-{block.index}-line-{block.fence_line}"
             if block.step:
                 name += f"-step-{block.step}"
             yield BlockItem.from_parent(self, name=name, block=block)
 
-    def setup(self) -> None:
-        self.runner = None
-
     def kernel(self) -> DeckRunner:
         if self.runner is None:
-            self.runner = DeckRunner(read_deck(self.path)).__enter__()
+            self.runner = DeckRunner(self.deck).__enter__()
         return self.runner
 
     def teardown(self) -> None:
@@ -56,13 +57,12 @@ class DeckFile(pytest.File):
 
 class LintItem(pytest.Item):
     def runtest(self) -> None:
-        from nlpdeck import lint
-
-        findings = lint.lint(read_deck(self.path))
+        assert isinstance(self.parent, DeckFile)
+        findings = lint.lint(self.parent.deck)
         if any(not f.pending for f in findings):
             raise LintFailure([f for f in findings if not f.pending])
         if findings:
-            names = ", ".join(sorted({f.message.split()[1].rsplit("/", 1)[-1] for f in findings}))
+            names = ", ".join(sorted({str(f.pending) for f in findings}))
             pytest.xfail(
                 f"{len(findings)} figures listed in {lint.PENDING_FILE} are not built yet: {names}"
             )

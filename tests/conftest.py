@@ -1,5 +1,5 @@
-"""Shared fixtures. The offline environment is activated before any test imports a
-Hugging Face library, exactly as the toolkit's own entry points do."""
+"""Shared fixtures. The nlpdeck pytest plugin activates the offline environment at
+configure time, before any test module imports a Hugging Face library."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 
 from nlpdeck import env, models
-
-env.activate()
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
 """Blocks run in one real kernel; failures point at the deck, slide and line."""
 
-import json
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from nlpdeck.deck import read_deck
-from nlpdeck.kernel import BlockTimeoutError, DeckRunner
+from nlpdeck.kernel import BlockTimeoutError, DeckRunner, KernelDiedError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -60,7 +60,7 @@ def test_declared_exception_passes_and_absent_model_skips_naming_it(broken_run):
 
 def test_outputs_recorded_as_a_notebook(broken_run):
     _, record = broken_run
-    notebook = json.loads(record.read_text())
+    notebook = nbformat.read(record, as_version=4)  # the format nbconvert and the deck read
     cells = [c for c in notebook["cells"] if not c["metadata"]["nlpdeck"].get("setup")]
     assert [c["metadata"]["nlpdeck"]["status"] for c in cells][:3] == ["passed", "passed", "failed"]
     assert cells[4]["outputs"][0]["text"] == "after 2\n"
@@ -81,3 +81,17 @@ def test_snippet_block_runs_from_its_file_with_the_model_offline():
     with DeckRunner(deck, timeout=120) as runner:
         first = runner.run(runner.blocks[0])
     assert first.status == "passed"
+
+
+def test_dead_kernel_is_named_and_later_blocks_fail_with_it(tmp_path):
+    deck = tmp_path / "slides.md"
+    deck.write_text(
+        "# A\n\n```python\nimport os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n```\n\n"
+        "---\n\n# B\n\n```python\nprint('never')\n```\n"
+    )
+    with DeckRunner(read_deck(deck), timeout=60) as runner:
+        results = [runner.run(block) for block in runner.blocks]
+    assert [r.status for r in results] == ["failed", "failed"]
+    assert isinstance(results[0].error, KernelDiedError)
+    assert "kernel died" in str(results[1].error)
+    assert results[1].block.slide == 2
