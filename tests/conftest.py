@@ -22,3 +22,14 @@ def empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
 def english_encoder() -> models.CachedModel:
     """The embedded MiniLM, which `make test` registers before the suite runs."""
     return models.require("english-encoder")
+
+
+@pytest.fixture(scope="session")
+def built_figures(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every figure target built once per session into a temporary folder, by the real
+    drawing code: a broken figure script fails here, and tests read the numbers from it."""
+    from nlpdeck.figures import build
+
+    out = tmp_path_factory.mktemp("figures")
+    list(build.build(figures=out, progress=False))
+    return out

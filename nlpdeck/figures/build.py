@@ -1,0 +1,360 @@
+"""The figure build: rebuild exactly the targets whose inputs changed, atomically.
+
+Staleness rules (written down, as doit does):
+
+- a target is *fresh* when the manifest holds its fingerprint and every output file
+  exists with the hash the manifest recorded;
+- the fingerprint hashes the drawing code (its module and the ``nlpdeck`` modules it
+  imports, transitively), the cached revision of each model, the bytes of each corpus
+  and data file, the hashes of the earlier outputs it needs, its params and seed;
+- contents, never mtimes: a touched file rebuilds nothing, an edited one rebuilds.
+
+A drawing function writes into a fresh temporary folder beside the figures. Only
+when it returns, with exactly its declared outputs, are the files moved into place
+(``os.replace``) and the manifest rewritten (also by replace), so an interrupted or
+failing build leaves the previous figures and their manifest entries intact.
+
+    >>> from nlpdeck.figures import build
+    >>> [s.target.name for s in build.plan() if s.reason]   # doctest: +SKIP
+    ['attention-it']
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib
+import importlib.metadata
+import importlib.util
+import json
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nlpdeck import env
+from nlpdeck.figures.target import Job, Target
+
+MANIFEST = "manifest.json"
+VERSIONS = ("torch", "transformers", "sentence-transformers", "matplotlib", "numpy")
+"""Recorded in the manifest for readers; not part of the fingerprint (the lock pins them)."""
+
+
+class FigureBuildError(RuntimeError):
+    """A target failed; the previous figures are intact. The message says which and why."""
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def code_files(module: str) -> list[Path]:
+    """The module's file and, transitively, every ``nlpdeck`` module it imports.
+
+    Read with :mod:`ast`, not imported, so planning a build imports no torch.
+    """
+    seen: dict[str, Path] = {}
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        try:
+            spec = importlib.util.find_spec(name)
+        except ModuleNotFoundError:  # ``from nlpdeck.x import Name``: Name is no module
+            continue
+        if name in seen or spec is None or spec.origin is None:
+            continue
+        path = Path(spec.origin)
+        seen[name] = path
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                base = node.module
+                todo += [base] + [f"{base}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                todo += [alias.name for alias in node.names]
+        todo = [n for n in todo if n == "nlpdeck" or n.startswith("nlpdeck.") or n == module]
+    return sorted(seen.values())
+
+
+def inputs(target: Target, figures: Path) -> dict[str, Any]:
+    """Everything the target's outputs depend on, as hashes and plain values."""
+    from nlpdeck import corpora, models
+
+    module = target.draw.partition(":")[0]
+    return {
+        "code": {
+            p.relative_to(env.ROOT).as_posix(): file_sha256(p) for p in code_files(module)
+        },
+        "models": {m: models.require(m).revision for m in target.models},
+        "corpora": {c: corpora.source_sha256(c) for c in target.corpora},
+        "files": {f: file_sha256(env.ROOT / f) for f in target.files},
+        "needs": {n: _need_sha256(target, figures, n) for n in target.needs},
+        "params": dict(target.params),
+        "seed": target.seed,
+    }
+
+
+def _need_sha256(target: Target, figures: Path, name: str) -> str:
+    path = figures / name
+    if not path.is_file():
+        raise FigureBuildError(
+            f"figure target {target.name} needs {name}, which is not built: "
+            f"run `make figures` (it builds the target that makes {name} first)"
+        )
+    return file_sha256(path)
+
+
+def fingerprint(found: dict[str, Any]) -> str:
+    return _sha256(json.dumps(found, sort_keys=True, ensure_ascii=False).encode())
+
+
+def read_manifest(figures: Path) -> dict[str, Any]:
+    path = figures / MANIFEST
+    if not path.is_file():
+        return {"targets": {}}
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def write_manifest(figures: Path, manifest: dict[str, Any]) -> None:
+    path = figures / MANIFEST
+    tmp = path.with_suffix(".json.tmp")
+    text = json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A target and why it must be rebuilt (``reason`` is empty when it is fresh)."""
+
+    target: Target
+    reason: str
+
+
+def staleness(target: Target, figures: Path, manifest: dict[str, Any]) -> str:
+    """Why ``target`` must be rebuilt, or ``""`` when its outputs are current."""
+    entry = manifest["targets"].get(target.name)
+    if entry is None:
+        return "never built"
+    try:
+        found = inputs(target, figures)
+    except FigureBuildError as error:
+        return str(error)
+    if fingerprint(found) != entry["fingerprint"]:
+        return "changed: " + ", ".join(changed_inputs(entry["inputs"], found))
+    for name in target.outputs:
+        path = figures / name
+        if not path.is_file():
+            return f"{name} is missing"
+        if file_sha256(path) != entry["outputs"].get(name):
+            return f"{name} differs from the one the manifest recorded"
+    return ""
+
+
+def changed_inputs(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Readable names of the inputs that differ, e.g. ``models.sentence-transformers/…``."""
+    changed = []
+    for kind in sorted(set(old) | set(new)):
+        a, b = old.get(kind), new.get(kind)
+        if isinstance(a, dict) and isinstance(b, dict) and kind != "params":
+            changed += [f"{kind} {k}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+        elif a != b:
+            changed.append(kind)
+    return changed or ["fingerprint"]
+
+
+def select(targets: Iterable[Target], only: Iterable[str] = ()) -> list[Target]:
+    """Targets in declared order; with ``only``, those and the targets they need."""
+    targets = list(targets)
+    wanted = set(only)
+    known = {t.name for t in targets}
+    unknown = wanted - known
+    if unknown:
+        raise FigureBuildError(
+            f"no figure target named {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(sorted(known))}"
+        )
+    if not wanted:
+        return targets
+    by_name = {t.name: t for t in targets}
+    producer = {out: t.name for t in targets for out in t.outputs}
+    todo = list(wanted)
+    while todo:
+        for need in by_name[todo.pop()].needs:
+            if producer[need] not in wanted:
+                wanted.add(producer[need])
+                todo.append(producer[need])
+    return [t for t in targets if t.name in wanted]
+
+
+def validate(targets: Iterable[Target]) -> None:
+    """Unique names and outputs; every need is made by an earlier target."""
+    made: dict[str, str] = {}
+    names: set[str] = set()
+    for t in targets:
+        if t.name in names:
+            raise FigureBuildError(f"two figure targets are named {t.name}")
+        names.add(t.name)
+        for need in t.needs:
+            if need not in made:
+                raise FigureBuildError(
+                    f"figure target {t.name} needs {need}, which no earlier target outputs"
+                )
+        for out in t.outputs:
+            if out in made or out == MANIFEST:
+                raise FigureBuildError(f"{out} is an output of both {made.get(out)} and {t.name}")
+            made[out] = t.name
+
+
+def plan(
+    targets: Iterable[Target] | None = None, figures: Path = env.IMAGE_DIR, only: Iterable[str] = ()
+) -> list[Step]:
+    """Each selected target with the reason it is stale (``""`` when fresh)."""
+    if targets is None:
+        from nlpdeck.figures.targets import TARGETS
+
+        targets = TARGETS
+    targets = list(targets)
+    validate(targets)
+    manifest = read_manifest(figures)
+    return [Step(t, staleness(t, figures, manifest)) for t in select(targets, only)]
+
+
+def _seed(seed: int) -> None:
+    random.seed(seed)
+    import numpy
+
+    numpy.random.seed(seed)
+    if "torch" in sys.modules:
+        import torch
+
+        torch.manual_seed(seed)
+
+
+def _versions() -> dict[str, str]:
+    found = {}
+    for name in VERSIONS:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return found
+
+
+def draw_function(target: Target) -> Callable[[Job], None]:
+    module, _, function = target.draw.partition(":")
+    drawer: Callable[[Job], None] = getattr(importlib.import_module(module), function)
+    return drawer
+
+
+def run_target(target: Target, figures: Path) -> dict[str, Any]:
+    """Draw one target into a temporary folder, then move its outputs into place.
+
+    Returns its manifest entry. On any failure (or Ctrl-C) the temporary folder is
+    removed and nothing in ``figures`` has changed.
+    """
+    found = inputs(target, figures)
+    figures.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".build-{target.name}-", dir=figures))
+    try:
+        drawer = draw_function(target)
+        _seed(target.seed)
+        started = time.perf_counter()
+        try:
+            drawer(Job(target, work, figures, env.ROOT))
+        except Exception as error:
+            raise FigureBuildError(
+                f"figure target {target.name} ({target.draw}) failed: "
+                f"{type(error).__name__}: {error}"
+            ) from error
+        seconds = time.perf_counter() - started
+        written = {p.relative_to(work).as_posix() for p in work.rglob("*") if p.is_file()}
+        missing, extra = set(target.outputs) - written, written - set(target.outputs)
+        if missing or extra:
+            raise FigureBuildError(
+                f"figure target {target.name} ({target.draw}) wrote "
+                + "; ".join(
+                    part
+                    for part in (
+                        f"no {', '.join(sorted(missing))}" if missing else "",
+                        f"undeclared {', '.join(sorted(extra))}" if extra else "",
+                    )
+                    if part
+                )
+                + ": declare every output in nlpdeck/figures/targets.py"
+            )
+        outputs = {name: file_sha256(work / name) for name in target.outputs}
+        for name in target.outputs:
+            (figures / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(work / name, figures / name)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {
+        "fingerprint": fingerprint(found),
+        "inputs": found,
+        "outputs": outputs,
+        "seconds": round(seconds, 2),
+        "versions": _versions(),
+        "about": target.about,
+    }
+
+
+def build(
+    targets: Iterable[Target] | None = None,
+    figures: Path = env.IMAGE_DIR,
+    only: Iterable[str] = (),
+    force: bool = False,
+    progress: bool = True,
+) -> Iterator[tuple[Target, str]]:
+    """Rebuild stale targets in declared order; yields each rebuilt target and why.
+
+    The manifest is rewritten after every target, so a later failure keeps earlier
+    work. A failing target raises :class:`FigureBuildError` once the others have run.
+    """
+    from tqdm import tqdm
+
+    steps = plan(targets, figures, only)
+    stale = {s.target.name: s.reason or "forced" for s in steps if force or s.reason}
+    made_by = {out: s.target.name for s in steps for out in s.target.outputs}
+    rebuilt: set[str] = set()
+    failures = []
+    bar = tqdm(total=len(stale), desc="figures", unit="target", disable=not progress or not stale)
+    for step in steps:
+        target = step.target
+        reason = stale.get(target.name, "")
+        if not reason and any(made_by.get(n) in rebuilt for n in target.needs):
+            # an output it reads was just rebuilt: stale only if its content changed
+            reason = staleness(target, figures, read_manifest(figures))
+        if not reason:
+            continue
+        if target.name not in stale:  # made stale by an upstream rebuilt just now
+            bar.total += 1
+        bar.set_postfix_str(target.name)
+        try:
+            entry = run_target(target, figures)
+        except FigureBuildError as error:
+            failures.append(str(error))
+            continue
+        finally:
+            bar.update()
+        manifest = read_manifest(figures)
+        manifest["targets"][target.name] = entry
+        write_manifest(figures, manifest)
+        rebuilt.add(target.name)
+        yield target, reason
+    bar.close()
+    if failures:
+        raise FigureBuildError("\n".join(failures) + "\nprevious figures are intact")

@@ -1,0 +1,85 @@
+"""What a figure target declares, and what its drawing function receives.
+
+A drawing function only computes and draws into ``job.out``; the build decides when it
+runs (by content hash of everything declared here) and moves its files into place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Target:
+    """One figure target: code, declared inputs, output files.
+
+    ``draw``     ``"module:function"``; the module and the ``nlpdeck`` modules it imports
+                 are hashed as code.
+    ``outputs``  file names relative to the figure folder (``image/``).
+    ``models``   catalog roles or hub ids; their cached revision is an input.
+    ``corpora``  names in :data:`nlpdeck.corpora.SOURCE_FILES`; their bytes are inputs.
+    ``files``    repository-relative data files (e.g. a sentence list).
+    ``needs``    outputs of earlier targets this one reads (from the same figure folder).
+    ``params``   plain JSON values handed to the drawing function.
+    """
+
+    name: str
+    draw: str
+    outputs: tuple[str, ...]
+    models: tuple[str, ...] = ()
+    corpora: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+    params: Mapping[str, Any] = field(default_factory=dict)
+    seed: int = 0
+    about: str = ""
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a drawing function gets: where to write, and its target's declared inputs."""
+
+    target: Target
+    out: Path  # a fresh folder; write exactly the target's outputs here
+    figures: Path  # the figure folder, to read ``needs`` from
+    root: Path  # the repository, to read ``files`` from
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        return self.target.params
+
+    @property
+    def seed(self) -> int:
+        return self.target.seed
+
+    def output(self, name: str) -> Path:
+        """Where to write one declared output."""
+        if name not in self.target.outputs:
+            raise KeyError(f"{name} is not an output of figure target {self.target.name}")
+        path = self.out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def need(self, name: str) -> Path:
+        """An earlier target's output this target declared in ``needs``."""
+        if name not in self.target.needs:
+            raise KeyError(f"{name} is not declared in needs= of figure target {self.target.name}")
+        return self.figures / name
+
+    def file(self, name: str) -> Path:
+        """A repository data file this target declared in ``files``."""
+        if name not in self.target.files:
+            raise KeyError(f"{name} is not declared in files= of figure target {self.target.name}")
+        return self.root / name
+
+    def model(self, name: str) -> str:
+        """The hub id of a declared model (a catalog role or a hub id)."""
+        from nlpdeck import models
+
+        if name not in self.target.models:
+            raise KeyError(f"{name} is not declared in models= of figure target {self.target.name}")
+        entry = models.lookup(name)
+        return entry.hub_id if entry else name

@@ -1,0 +1,154 @@
+"""The figure build: content-hash staleness, atomic outputs, manifest, determinism."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from nlpdeck import env
+from nlpdeck.figures import build
+from nlpdeck.figures.target import Target
+from nlpdeck.figures.targets import TARGETS
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    path = tmp_path / "sentences.txt"
+    path.write_text("the bank of the river\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def targets(data: Path) -> list[Target]:
+    return [
+        Target("line", "figure_drawers:line", ("line.png", "data.txt"), files=(str(data),),
+               params={"slope": 2}),
+        Target("upper", "figure_drawers:upper", ("upper.txt",), needs=("data.txt",)),
+    ]
+
+
+def rebuilt(targets: list[Target], out: Path, *only: str) -> list[str]:
+    return [t.name for t, _ in build.build(targets, out, only=only, progress=False)]
+
+
+def test_builds_then_nothing_is_stale(targets, tmp_path):
+    out = tmp_path / "image"
+    assert rebuilt(targets, out) == ["line", "upper"]
+    assert (out / "upper.txt").read_text(encoding="utf-8") == "THE BANK OF THE RIVER\n"
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    entry = manifest["targets"]["line"]
+    assert entry["inputs"]["params"] == {"slope": 2}
+    assert set(entry["outputs"]) == {"line.png", "data.txt"}
+    assert entry["inputs"]["code"]["tests/figure_drawers.py"]
+    assert entry["seconds"] >= 0
+    assert [s.reason for s in build.plan(targets, out)] == ["", ""]
+    assert rebuilt(targets, out) == []
+
+
+def test_same_inputs_give_identical_bytes(targets, tmp_path):
+    rebuilt(targets, tmp_path / "a")
+    rebuilt(targets, tmp_path / "b")
+    assert (tmp_path / "a" / "line.png").read_bytes() == (tmp_path / "b" / "line.png").read_bytes()
+
+
+def test_changed_param_rebuilds_only_that_target(targets, tmp_path):
+    out = tmp_path / "image"
+    rebuilt(targets, out)
+    steeper = [dataclasses.replace(targets[0], params={"slope": 3}), targets[1]]
+    assert [s.reason for s in build.plan(steeper, out)] == ["changed: params", ""]
+    # data.txt is unchanged, so the target that needs it stays fresh
+    assert rebuilt(steeper, out) == ["line"]
+
+
+def test_changed_data_file_rebuilds_the_targets_that_read_it(targets, data, tmp_path):
+    out = tmp_path / "image"
+    rebuilt(targets, out)
+    data.touch()  # an mtime alone changes nothing
+    assert rebuilt(targets, out) == []
+    data.write_text("the bank of the money\n", encoding="utf-8")
+    assert build.plan(targets, out)[0].reason == f"changed: files {data}"
+    assert rebuilt(targets, out) == ["line", "upper"]
+    assert (out / "upper.txt").read_text(encoding="utf-8") == "THE BANK OF THE MONEY\n"
+
+
+def test_edited_or_deleted_output_is_rebuilt(targets, tmp_path):
+    out = tmp_path / "image"
+    rebuilt(targets, out)
+    (out / "upper.txt").write_text("hand edit", encoding="utf-8")
+    reason = build.plan(targets, out)[1].reason
+    assert reason == "upper.txt differs from the one the manifest recorded"
+    (out / "line.png").unlink()
+    assert build.plan(targets, out)[0].reason == "line.png is missing"
+    assert rebuilt(targets, out) == ["line", "upper"]
+
+
+def test_one_target_with_what_it_needs(targets, tmp_path):
+    out = tmp_path / "image"
+    assert rebuilt(targets, out, "upper") == ["line", "upper"]
+    assert rebuilt(targets, out, "line") == []
+    unknown = "no figure target named linne; known: line, upper"
+    with pytest.raises(build.FigureBuildError, match=unknown):
+        rebuilt(targets, out, "linne")
+
+
+def test_interrupted_build_leaves_previous_figures_intact(targets, tmp_path):
+    out = tmp_path / "image"
+    rebuilt(targets, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    ctrl_c = [dataclasses.replace(targets[0], draw="figure_drawers:interrupted",
+                                  params={"slope": 5})]
+    with pytest.raises(KeyboardInterrupt):
+        rebuilt(ctrl_c, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temp folder left
+
+
+def test_failing_target_is_named_and_the_others_still_build(targets, tmp_path):
+    out = tmp_path / "image"
+    broken = Target("attention", "figure_drawers:broken", ("attention.png",))
+    with pytest.raises(build.FigureBuildError) as error:
+        rebuilt([broken, *targets], out)
+    assert str(error.value).splitlines() == [
+        "figure target attention (figure_drawers:broken) failed: ValueError: no such column: sense",
+        "previous figures are intact",
+    ]
+    assert (out / "upper.txt").is_file()
+    assert not (out / "attention.png").exists()
+
+
+def test_undeclared_output_is_refused(tmp_path):
+    sloppy = Target("sloppy", "figure_drawers:sloppy", ("line.png",))
+    with pytest.raises(build.FigureBuildError, match=r"wrote undeclared debug\.csv: declare"):
+        rebuilt([sloppy], tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_declarations_are_checked(targets):
+    with pytest.raises(build.FigureBuildError, match="upper needs data.txt, which no earlier"):
+        build.validate([targets[1], targets[0]])
+    with pytest.raises(build.FigureBuildError, match="line.png is an output of both line and"):
+        build.validate([targets[0], dataclasses.replace(targets[0], name="copy")])
+
+
+def test_code_inputs_follow_project_imports():
+    code = build.code_files("nlpdeck.figures.encoder")
+    files = {p.relative_to(env.ROOT).as_posix() for p in code}
+    assert {"nlpdeck/figures/encoder.py", "nlpdeck/models.py", "nlpdeck/env.py"} <= files
+    assert not any("transformers" in f for f in files)
+
+
+# The deck's own targets ------------------------------------------------------------
+
+
+def test_every_deck_target_builds(built_figures):
+    """The suite runs every drawing function (into a temporary folder)."""
+    for target in TARGETS:
+        for name in target.outputs:
+            assert (built_figures / name).stat().st_size > 0, f"{target.name} wrote empty {name}"
+
+
+def test_committed_figures_match_their_inputs():
+    stale = [f"{s.target.name}: {s.reason}" for s in build.plan() if s.reason]
+    assert stale == [], "figures out of date; run `make figures`:\n" + "\n".join(stale)
