@@ -24,8 +24,13 @@ def data(tmp_path: Path) -> Path:
 @pytest.fixture
 def targets(data: Path) -> list[Target]:
     return [
-        Target("line", "figure_drawers:line", ("line.png", "data.txt"), files=(str(data),),
-               params={"slope": 2}),
+        Target(
+            "line",
+            "figure_drawers:line",
+            ("line.png", "data.txt"),
+            files=(str(data),),
+            params={"slope": 2},
+        ),
         Target("upper", "figure_drawers:upper", ("upper.txt",), needs=("data.txt",)),
     ]
 
@@ -98,8 +103,9 @@ def test_interrupted_build_leaves_previous_figures_intact(targets, tmp_path):
     out = tmp_path / "image"
     rebuilt(targets, out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    ctrl_c = [dataclasses.replace(targets[0], draw="figure_drawers:interrupted",
-                                  params={"slope": 5})]
+    ctrl_c = [
+        dataclasses.replace(targets[0], draw="figure_drawers:interrupted", params={"slope": 5})
+    ]
     with pytest.raises(KeyboardInterrupt):
         rebuilt(ctrl_c, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temp folder left
