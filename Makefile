@@ -16,10 +16,12 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: present test check figures bench setup system models models-fetch doctor lock
+.PHONY: present test check figures export demos bench setup system models models-fetch doctor lock
 
-present: setup
-	npx slidev $(DECK)
+# The deck with live Python: jupyter-server (loopback, fresh token) + slidev, one kernel
+# with the deck's prelude loaded (nlpdeck/present.py); Ctrl-C or q stops both.
+present: setup demos
+	$(PY) -m nlpdeck present $(DECK)
 
 test: setup
 	$(PY) -m pytest
@@ -31,6 +33,20 @@ check: setup
 # Rebuild the figures whose inputs changed (FIGURE=name for one target and what it needs).
 figures: setup
 	$(PY) -m nlpdeck figures $(FIGURE)
+
+# The deck as PDF and one PNG per slide, rendered by Debian's chromium.
+EXPORT := build/export/$(notdir $(patsubst %/,%,$(dir $(DECK))))
+export: setup
+	npx slidev export $(DECK) --output $(EXPORT).pdf --executable-path /usr/bin/chromium
+	npx slidev export $(DECK) --format png --output $(EXPORT)-png --executable-path /usr/bin/chromium
+
+# The live demos (demos/*.py) run end to end and exported to HTML that the deck links
+# (served from the deck's public/notebooks/; rebuilt when a demo changes).
+DEMO_HTML := $(patsubst demos/%.py,slides/part2/public/notebooks/%.html,$(filter-out demos/prelude.py,$(wildcard demos/*.py)))
+demos: $(DEMO_HTML)
+
+slides/part2/public/notebooks/%.html: demos/%.py | $(STAMP_PY) $(STAMP_HF)
+	$(PY) -m nlpdeck demos $< --out $(@D)
 
 # Speed, as ratios against baselines measured in the same run.
 bench: setup

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from nlpdeck import lint
+from nlpdeck import lint, recorded
 from nlpdeck.deck import read_deck, show_path
 from nlpdeck.kernel import BlockResult, DeckRunner
 
@@ -64,4 +64,7 @@ def main(path: str | Path, timeout: float) -> int:
         f"\n{', '.join(f'{n} {s}' for s, n in counts.items())}; "
         f"{len(failing)} lint findings; outputs recorded in {show_path(record)}"
     )
+    if recorded.live_blocks(deck):
+        shown = show_path(recorded.record_path(deck.dir))
+        print(f"live blocks' outputs, shown where no kernel runs: {shown}")
     return 1 if failed or failing else 0

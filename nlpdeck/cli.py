@@ -1,4 +1,4 @@
-"""Command line: ``python -m nlpdeck doctor | check [DECK] | figures [NAME…] | models …``.
+"""Command line: ``python -m nlpdeck doctor | check | present | demos | figures | models``.
 
 The offline environment is activated before any Hugging Face import, except for
 ``models fetch``, the one command that is meant to reach the Hub.
@@ -76,6 +76,28 @@ def _doctor(args: argparse.Namespace) -> int:
     return doctor.main()
 
 
+def _present(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from nlpdeck import present
+
+    try:
+        return present.present(Path(args.deck), args.port)
+    except (RuntimeError, TimeoutError) as error:
+        print(f"nlpdeck present: {error}", file=sys.stderr)
+        return 1
+
+
+def _demos(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from nlpdeck import demos
+
+    for path in [Path(p) for p in args.files] or demos.demo_files():
+        print(f"exported {path} -> {demos.export_html(path, Path(args.out))}")
+    return 0
+
+
 def _check(args: argparse.Namespace) -> int:
     from nlpdeck import check
 
@@ -90,6 +112,16 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("deck", nargs="?", default="slides/part2/slides.md")
     check.add_argument("--timeout", type=float, default=600.0, help="seconds per block")
     check.set_defaults(run=_check)
+    present = commands.add_parser("present", help="the deck with a live Python kernel")
+    present.add_argument("deck", nargs="?", default="slides/part2/slides.md")
+    present.add_argument(
+        "--port", type=int, help="the deck's port (default: 3030 or the next free)"
+    )
+    present.set_defaults(run=_present)
+    demo_cmd = commands.add_parser("demos", help="run demos/*.py and export them to HTML")
+    demo_cmd.add_argument("files", nargs="*", help="demo files (default: all)")
+    demo_cmd.add_argument("--out", default="slides/part2/public/notebooks", help="HTML folder")
+    demo_cmd.set_defaults(run=_demos)
     figures = commands.add_parser("figures", help="rebuild stale figures (image/)")
     figures.add_argument("only", nargs="*", help="target names (default: all)")
     figures.add_argument("--force", action="store_true", help="rebuild even if fresh")

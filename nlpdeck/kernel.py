@@ -6,6 +6,10 @@ executed notebook that nbconvert and the deck can read back.
 
     >>> with DeckRunner(read_deck("slides/part2/slides.md")) as runner:  # doctest: +SKIP
     ...     results = [runner.run(b) for b in runner.blocks]
+
+A deck with a kernel prelude (nlpdeck.prelude) has it run in the kernel before any
+block, exactly as the live kernel of ``make present`` runs it, so the check sees the
+state the presenter's slides see.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, DeadKernelError
 from nbconvert.filters import strip_ansi
 
-from nlpdeck import env, models
+from nlpdeck import env, models, prelude, recorded
 from nlpdeck.deck import CodeBlock, Deck, show_path
 from nlpdeck.kernel_hooks import code_key
 
@@ -110,10 +114,13 @@ def missing_models(block: CodeBlock) -> list[str]:
 class DeckRunner:
     """One kernel for one deck; :meth:`run` executes one block and records its outcome."""
 
-    def __init__(self, deck: Deck, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self, deck: Deck, timeout: float = DEFAULT_TIMEOUT, with_prelude: bool = True
+    ) -> None:
         self.deck = deck
         self.blocks = python_blocks(deck)
         self.timeout = timeout
+        self.prelude = prelude.find(deck.dir) if with_prelude else None
         self.results: list[BlockResult] = []
         self.notebook = nbformat.v4.new_notebook()
         self.notebook.metadata["kernelspec"] = {
@@ -142,6 +149,13 @@ class DeckRunner:
             f"_nlpdeck_install(get_ipython(), {locations!r})\n"
             "del _nlpdeck_install"
         )
+        if self.prelude is not None:
+            try:
+                self.execute_setup(prelude.code(self.prelude))
+            except CellExecutionError:
+                traceback = _kernel_traceback(self.notebook.cells[-1])
+                self.__exit__(None, None, None)
+                raise prelude.PreludeError(self.prelude, traceback) from None
         return self
 
     def __exit__(
@@ -242,11 +256,14 @@ class DeckRunner:
         return result
 
     def save(self, folder: Path = RECORD_DIR) -> Path:
-        """Write the executed blocks and their outcomes as a notebook; returns its path."""
+        """Write the executed blocks and their outcomes as a notebook (returns its path),
+        and the outputs of the deck's live blocks to its recorded-outputs.json."""
         folder.mkdir(parents=True, exist_ok=True)
         name = self.deck.dir.name if self.deck.path.name == "slides.md" else self.deck.path.stem
         target = folder / f"{name}.ipynb"
         tmp = target.with_suffix(".tmp")
         nbformat.write(self.notebook, tmp)
         os.replace(tmp, target)
+        passed = [r for r in self.results if r.status == "passed" and r.block.monaco_run]
+        recorded.update(self.deck, {recorded.key(r.block.code): r.outputs for r in passed})
         return target

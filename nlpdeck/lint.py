@@ -4,6 +4,10 @@ Each finding names the file, line and slide, and what to do:
 
     slides/part2/slides.md:94 (slide 3): image ./image/static_word.png not found
         (looked for slides/part2/image/static_word.png): run `make figures` or fix the path
+
+Every asset a slide shows is either a figure target's output (in ``image/``, made by
+``make figures``) or a source file of the repository (``slides/<deck>/public/``); and
+every picture a figure target makes is shown by some slide.
 """
 
 from __future__ import annotations
@@ -16,14 +20,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from nlpdeck.deck import Asset, CodeBlock, Deck, show_path
+from nlpdeck import env, prelude, recorded
+from nlpdeck.deck import Asset, CodeBlock, Deck, read_deck, show_path
+from nlpdeck.figures.target import Target
 
 BUILTIN_RUNNERS = {"js", "javascript", "ts", "typescript"}  # Slidev's own
 KERNEL_NAMES = {"display", "get_ipython", "In", "Out", "exit", "quit"}  # IPython adds these
 RE_RUNNER_KEY = re.compile(r"^\s*['\"]?([\w-]+)['\"]?\s*(?::|\()", re.M)
+RE_NO_AUTORUN = re.compile(r"\bautorun\s*:\s*false\b")
 
 
 PENDING_FILE = "figures-pending.txt"
+TARGETS_FILE = env.ROOT / "nlpdeck" / "figures" / "targets.py"
+MEDIA = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".mp4", ".webm"})
+"""Figure outputs with these suffixes are pictures for slides, so some slide must show
+each one; other outputs (``.json``, ``.html``, ``.js``) are data that tests, pages or
+components read, and may go unreferenced."""
 
 
 @dataclass(frozen=True)
@@ -35,16 +47,19 @@ class Finding:
     pending: str | None = None  # file name of a missing figure listed as not yet built
 
     def __str__(self) -> str:
-        return f"{show_path(self.path)}:{self.line} (slide {self.slide}): {self.message}"
+        where = f" (slide {self.slide})" if self.slide else ""  # 0: not on a slide
+        return f"{show_path(self.path)}:{self.line}{where}: {self.message}"
 
 
 def lint(deck: Deck) -> list[Finding]:
     """Every finding of every check, in file order."""
     findings = [Finding(p.path, p.line, p.slide, p.message) for p in deck.problems]
     findings += assets(deck)
+    findings += unshown_figures(deck)
     findings += web_fonts(deck)
     findings += mislabelled_python(deck)
     findings += runnerless_monaco(deck)
+    findings += live_blocks(deck)
     findings += undefined_names(deck)
     return sorted(findings, key=lambda f: (str(f.path), f.line, f.message))
 
@@ -58,41 +73,93 @@ def pending_figures(deck: Deck) -> set[str]:
     return {ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")}
 
 
-def assets(deck: Deck) -> Iterator[Finding]:
-    """Images, videos and iframes that are missing, or that would be fetched from the web.
+def figure_targets() -> list[Target]:
+    from nlpdeck.figures.targets import TARGETS
+
+    return TARGETS
+
+
+def assets(
+    deck: Deck, targets: list[Target] | None = None, figures: Path = env.IMAGE_DIR
+) -> Iterator[Finding]:
+    """Images, videos and iframes that are missing, fetched from the web, or found in the
+    figure folder although no figure target makes them.
 
     A missing file named in figures-pending.txt is a *pending* finding; a listed file
     that now exists is a finding too, so the list only ever shrinks to empty."""
     pending = pending_figures(deck)
+    made = {
+        out: t.name for t in (figure_targets() if targets is None else targets) for out in t.outputs
+    }
     for slide in deck.slides:
         for asset in slide.assets:
-            if re.match(r"^(https?:)?//", asset.url):
+            problem = _asset_problem(asset, deck, pending, made, figures)
+            if problem:
+                yield Finding(asset.path, asset.line, slide.number, *problem)
+
+
+def _asset_problem(
+    asset: Asset, deck: Deck, pending: set[str], made: dict[str, str], figures: Path
+) -> tuple[str, str | None] | None:
+    """What is wrong with one asset, and the pending file name that excuses it, if any."""
+    if re.match(r"^(https?:)?//", asset.url):
+        message = "is fetched from the internet when the deck is shown: make it a local file"
+        return f"{asset.kind} {asset.url} {message}", None
+    target = resolve_asset(asset, deck)
+    listed = target.name in pending
+    figures = figures.resolve()
+    figure = target.relative_to(figures).as_posix() if target.is_relative_to(figures) else None
+    if not target.exists():
+        maker = f" (figure target {made[figure]} makes it)" if figure in made else ""
+        message = f"not found (looked for {show_path(target)}): run `make figures`{maker}"
+        return (
+            f"{asset.kind} {asset.url} {message} or fix the path",
+            target.name if listed else None,
+        )
+    if listed:
+        return f"{target.name} exists now: remove it from {PENDING_FILE}", None
+    if figure is not None and figure not in made:
+        message = (
+            f"is in the figure folder but no figure target makes it: declare one in "
+            f"{show_path(TARGETS_FILE)} (every figure is made by the project, none is copied in)"
+        )
+        return f"{asset.kind} {asset.url} {message}", None
+    return None
+
+
+def unshown_figures(
+    deck: Deck, targets: list[Target] | None = None, figures: Path = env.IMAGE_DIR
+) -> Iterator[Finding]:
+    """Pictures (:data:`MEDIA`) a figure target makes that no slide shows.
+
+    Checked for decks that show the project's figure folder, against every such deck
+    under ``slides/``; a finding points at the target in ``targets.py``."""
+    figures = figures.resolve()
+    if (deck.dir / "image").resolve() != figures:
+        return
+    decks = [deck] + [
+        read_deck(path)
+        for path in sorted(env.SLIDES_DIR.glob("*/slides.md"))
+        if path.resolve() != deck.path.resolve() and (path.parent / "image").resolve() == figures
+    ]
+    shown = {resolve_asset(a, d) for d in decks for s in d.slides for a in s.assets}
+    for t in figure_targets() if targets is None else targets:
+        for out in t.outputs:
+            if Path(out).suffix.lower() in MEDIA and figures / out not in shown:
                 yield Finding(
-                    asset.path,
-                    asset.line,
-                    slide.number,
-                    f"{asset.kind} {asset.url} is fetched from the internet when the "
-                    "deck is shown: make it a local file",
+                    TARGETS_FILE,
+                    declared_at(t.name),
+                    0,
+                    f"{out} (figure target {t.name}) is shown on no slide: show it, or "
+                    "stop making it",
                 )
-                continue
-            target = resolve_asset(asset, deck)
-            listed = target.name in pending
-            if not target.exists():
-                yield Finding(
-                    asset.path,
-                    asset.line,
-                    slide.number,
-                    f"{asset.kind} {asset.url} not found (looked for "
-                    f"{show_path(target)}): run `make figures` or fix the path",
-                    pending=target.name if listed else None,
-                )
-            elif listed:
-                yield Finding(
-                    asset.path,
-                    asset.line,
-                    slide.number,
-                    f"{target.name} exists now: remove it from {PENDING_FILE}",
-                )
+
+
+def declared_at(name: str, path: Path = TARGETS_FILE) -> int:
+    """The line of ``targets.py`` that names the target (1 if not found)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    quoted = (f'"{name}"', f"'{name}'")
+    return next((n for n, line in enumerate(lines, 1) if any(q in line for q in quoted)), 1)
 
 
 def web_fonts(deck: Deck) -> Iterator[Finding]:
@@ -165,9 +232,36 @@ def custom_runners(deck_dir: Path) -> set[str]:
     return {m.group(1) for m in RE_RUNNER_KEY.finditer(body)} - {"return", "async", "function"}
 
 
+def live_blocks(deck: Deck) -> Iterator[Finding]:
+    """Live Python blocks must run only on a click, and have a recorded output for the
+    decks shown without a kernel (a static build, an export)."""
+    records = recorded.load(deck.dir)
+    for block in recorded.live_blocks(deck):
+        if not RE_NO_AUTORUN.search(block.options):
+            yield Finding(
+                block.markdown,
+                block.fence_line,
+                block.slide,
+                "{monaco-run} Python block runs on every keystroke and on every visit: "
+                "add {autorun:false} so it runs only when the presenter clicks run",
+            )
+        if recorded.key(block.code) not in records:
+            yield Finding(
+                block.markdown,
+                block.fence_line,
+                block.slide,
+                f"live block has no recorded output in {recorded.RECORD_NAME}, so a built "
+                "or exported deck shows none: run `make check` and commit the file",
+            )
+
+
 def undefined_names(deck: Deck) -> Iterator[Finding]:
-    """Names a Python block reads that no earlier block (or earlier line) defines."""
+    """Names a Python block reads that no earlier block (or earlier line), nor the
+    deck's kernel prelude, defines."""
     defined = set(dir(builtins)) | KERNEL_NAMES
+    kernel_prelude = prelude.find(deck.dir)
+    if kernel_prelude is not None:
+        defined |= prelude.names(kernel_prelude)
     for block in deck.blocks():
         if not block.is_python and not _looks_like_python(block.code):
             continue

@@ -5,6 +5,11 @@ against the same blocks run in one plain Python process; the kernel's start-up i
 measured on its own and reported beside the ratio (target: at most 1.5x plus one
 kernel start).
 
+live runner: a trivial cell through the deck's Python runner in Chromium
+(@jupyterlab/services, the dev server's proxy, jupyter-server) against jupyter_client
+executing on the same kernel directly (target: at most 1.5x); and the first live demo's
+time to first output with the prelude loaded (target: at most 1 s).
+
 figure build: `make figures` cold (every target, into an empty folder, in a fresh
 process) is the baseline; a no-op run against the committed image/ and a one-target
 rebuild are printed as ratios of it (target: no-op under 2 s).
@@ -23,8 +28,14 @@ from nlpdeck import env
 
 env.activate()
 
+from nlpdeck import prelude  # noqa: E402
 from nlpdeck.deck import Deck, read_deck  # noqa: E402
-from nlpdeck.kernel import DeckRunner, missing_models, python_blocks  # noqa: E402
+from nlpdeck.kernel import (  # noqa: E402
+    DeckRunner,
+    kernel_environ,
+    missing_models,
+    python_blocks,
+)
 
 DECK = env.ROOT / "slides" / "part2" / "slides.md"
 
@@ -46,7 +57,7 @@ def plain_process(code: str) -> None:
 
 def kernel_start() -> None:
     """Start and stop a kernel through DeckRunner, as the check does, with no blocks."""
-    with DeckRunner(Deck(DECK, {}, ())):
+    with DeckRunner(Deck(DECK, {}, ()), with_prelude=False):
         pass
 
 
@@ -86,9 +97,49 @@ def bench_figures() -> None:
     print(f"  one target ({one})  {single:7.2f} s   ratio {single / cold:.3f}x")
 
 
+TOPIC_GROUP = (
+    "abc-news-embeddings",
+    "bertopic",
+    "lda",
+    "polarity-embeddings",
+    "fine-tuning",
+    "classification",
+)
+
+
+def bench_topic_group() -> None:
+    """The BERTopic / LDA / classification figures cold, and BERTopic fitted on the cached
+    sentence vectors against BERTopic encoding the 300 stories itself (same encoder
+    instance, loaded before timing; UMAP's numba code compiled by a first fit)."""
+    import numpy as np
+
+    from nlpdeck import corpora, models
+    from nlpdeck.figures import sentence_vectors, topics
+    from nlpdeck.figures.targets import TARGETS
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cold = seconds(lambda: figures_command("--out", str(Path(tmp) / "image"), *TOPIC_GROUP))
+    target = next(t for t in TARGETS if t.name == "bertopic")
+    docs = corpora.abc_news().documents
+    vectors = np.load(env.IMAGE_DIR / "data" / "abc_news_embeddings.npy")
+    encoder = sentence_vectors.sentence_model(models.require("english-encoder").hub_id)
+    topics.fit(docs, vectors, target.params, target.seed)
+    cached = min(
+        seconds(lambda: topics.fit(docs, vectors, target.params, target.seed)) for _ in range(3)
+    )
+    itself = seconds(
+        lambda: topics.fit(docs, None, target.params, target.seed, embedding_model=encoder)
+    )
+    print(f"topic and classification figures ({len(TOPIC_GROUP)} targets)")
+    print(f"  cold build of the group {cold:7.2f} s")
+    print(f"  BERTopic, cached vectors {cached:6.2f} s   (baseline)")
+    print(f"  BERTopic encodes itself {itself:7.2f} s   ratio {itself / cached:.1f}x")
+
+
 def bench_deck_check() -> None:
     blocks = [b for b in python_blocks(read_deck(DECK)) if not missing_models(b)]
-    code = "\n".join(b.code for b in blocks if not b.directive.skip)
+    setup = [prelude.code(p) for p in [prelude.find(DECK.parent)] if p]  # the check runs it
+    code = "\n".join(setup + [b.code for b in blocks if not b.directive.skip])
     plain = min(seconds(lambda: plain_process(code)) for _ in range(3))
     start = min(seconds(kernel_start) for _ in range(3))
     check = min(seconds(deck_check) for _ in range(3))
@@ -101,9 +152,96 @@ def bench_deck_check() -> None:
     )
 
 
+def kernel_and_prelude() -> tuple[float, float]:
+    """Seconds to start a kernel (jupyter_client, until it answers) and to run the
+    deck's prelude in it."""
+    from jupyter_client.manager import start_new_kernel
+
+    started = time.perf_counter()
+    manager, client = start_new_kernel(cwd=str(DECK.parent), env=kernel_environ())
+    start = time.perf_counter() - started
+    try:
+        path = prelude.find(DECK.parent)
+        assert path is not None
+        started = time.perf_counter()
+        reply = client.execute_interactive(prelude.code(path), output_hook=lambda m: None)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        return start, time.perf_counter() - started
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def direct_round_trips(connection_file: Path, rounds: int) -> list[float]:
+    """Milliseconds per trivial execute, jupyter_client talking to the kernel directly."""
+    from jupyter_client import BlockingKernelClient
+
+    client = BlockingKernelClient(connection_file=str(connection_file))
+    client.load_connection_file()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        times = []
+        for i in range(rounds + 5):
+            started = time.perf_counter()
+            client.execute_interactive("1", output_hook=lambda m: None)
+            if i >= 5:  # the first few warm up, as in the browser
+                times.append((time.perf_counter() - started) * 1000)
+        return times
+    finally:
+        client.stop_channels()
+
+
+def bench_live_runner(rounds: int = 40) -> None:
+    """The live runner's path (browser, @jupyterlab/services, the dev server's proxy,
+    jupyter-server) against jupyter_client on the same kernel; and the first live demo's
+    time to first output with the prelude loaded."""
+    import json
+    import socket
+    import statistics
+
+    from nlpdeck import present, recorded
+
+    start, prelude_seconds = kernel_and_prelude()
+    demo = recorded.live_blocks(read_deck(DECK))[0]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with present.live_deck(DECK, port, quiet=True) as live:
+        connection = live.jupyter.runtime / f"kernel-{live.kernel['id']}.json"
+        direct = direct_round_trips(connection, rounds)
+        config = {"base": live.url, "rounds": rounds, "demo": demo.code}
+        out = subprocess.run(
+            ["node", "scripts/live-bench.mjs", json.dumps(config)],
+            cwd=env.ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=900,
+        )
+        browser = json.loads(out.stdout)
+        direct += direct_round_trips(connection, rounds)
+    base, runner = statistics.median(direct), statistics.median(browser["trivial"])
+    print(f"live runner (one kernel, prelude {prelude.PRELUDE})")
+    print(f"  kernel start           {start:7.2f} s")
+    print(f"  prelude                {prelude_seconds:7.2f} s")
+    print(f"  trivial cell, jupyter_client direct  {base:7.1f} ms  (baseline, median)")
+    print(
+        f"  trivial cell, through the runner     {runner:7.1f} ms  "
+        f"ratio {runner / base:.2f}x (target <= 1.5x)"
+    )
+    first = browser["demoFirstOutputMs"] / 1000
+    print(
+        f"  first live demo (slide {demo.slide}, {demo.path.name}): first output {first:.2f} s, "
+        f"done {browser['demoMs'] / 1000:.2f} s (target <= 1 s)"
+    )
+
+
 def main() -> None:
     bench_deck_check()
     bench_figures()
+    bench_topic_group()
+    bench_live_runner()
 
 
 if __name__ == "__main__":

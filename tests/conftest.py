@@ -3,8 +3,11 @@ configure time, before any test module imports a Hugging Face library."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -33,3 +36,46 @@ def built_figures(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("figures")
     list(build.build(figures=out, progress=False))
     return out
+
+
+class DeckBuild(NamedTuple):
+    dist: Path
+    token: str  # a kernel token that was in the environment during the build
+    url: str  # and the kernel address
+
+
+@pytest.fixture(scope="session")
+def deck_build(tmp_path_factory: pytest.TempPathFactory) -> DeckBuild:
+    """`slidev build` of the deck, once per session (a build takes minutes), made while a
+    kernel's URL and token are in the environment, as they are in `make present`'s slidev:
+    tests check that neither reaches the build."""
+    slidev = env.ROOT / "node_modules" / ".bin" / "slidev"
+    if not slidev.exists():
+        pytest.fail(f"{slidev.relative_to(env.ROOT)} missing: run `make setup` (npm ci)")
+    canary = DeckBuild(
+        tmp_path_factory.mktemp("build") / "dist",
+        "canary-token-" + "0" * 40,
+        "http://127.0.0.1:59999",
+    )
+    result = subprocess.run(
+        [
+            str(slidev),
+            "build",
+            str(env.ROOT / "slides" / "part2" / "slides.md"),
+            "--out",
+            str(canary.dist),
+        ],
+        cwd=env.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1500,
+        stdin=subprocess.DEVNULL,
+        env={
+            **os.environ,
+            **env.offline_environ(),
+            "NLPDECK_JUPYTER_URL": canary.url,
+            "NLPDECK_JUPYTER_TOKEN": canary.token,
+        },
+    )
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    return canary

@@ -13,7 +13,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff():
-    result = run("ruff", "check", "nlpdeck", "tests", "scripts")
+    result = run("ruff", "check", "nlpdeck", "tests", "scripts", "demos")
     assert result.returncode == 0, result.stdout
 
 

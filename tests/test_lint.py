@@ -62,3 +62,74 @@ def test_names_defined_in_earlier_blocks_or_later_for_functions(tmp_path):
     assert [(f.line, f.message.split(" is")[0]) for f in lint.lint(read_deck(deck))] == [
         (15, "name 'missing'")
     ]
+
+
+def figure_deck(tmp_path, body: str):
+    """A deck whose ./image is a figure folder of its own, with one built figure and one
+    file no target makes; and the targets that go with it."""
+    from nlpdeck.figures.target import Target
+
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    (figures / "made.png").write_bytes(b"\x89PNG")
+    (figures / "stray.png").write_bytes(b"\x89PNG")
+    deck_dir = tmp_path / "deck"
+    (deck_dir / "public").mkdir(parents=True)
+    (deck_dir / "public" / "logo.svg").write_text("<svg/>")
+    (deck_dir / "image").symlink_to(figures)
+    (deck_dir / "slides.md").write_text(body)
+    targets = [
+        Target("made", "nlpdeck.figures.x:draw", ("made.png", "made.json")),
+        Target("unbuilt", "nlpdeck.figures.x:draw", ("unbuilt.mp4",)),
+    ]
+    return read_deck(deck_dir / "slides.md"), targets, figures
+
+
+def test_every_asset_is_a_figure_target_output_or_a_source(tmp_path):
+    deck, targets, figures = figure_deck(
+        tmp_path,
+        '# A\n\n![a](./image/made.png)\n\n<img src="/logo.svg">\n\n---\n\n# B\n\n'
+        '<img src="./image/stray.png">\n<img src="/gone.svg">\n\n'
+        '<video><source src="./image/unbuilt.mp4"></video>\n',
+    )
+    found = [(f.line, f.slide, f.message) for f in lint.assets(deck, targets, figures)]
+    assert [(line, slide) for line, slide, _ in found] == [(11, 2), (12, 2), (14, 2)]
+    stray, gone, unbuilt = (message for _, _, message in found)
+    assert stray.startswith(
+        "img ./image/stray.png is in the figure folder but no figure target makes it: "
+        "declare one in nlpdeck/figures/targets.py"
+    )
+    assert gone.startswith("img /gone.svg not found (looked for ")
+    assert gone.endswith("public/gone.svg): run `make figures` or fix the path")
+    assert "(figure target unbuilt makes it)" in unbuilt
+
+
+def test_every_picture_a_target_makes_is_shown(tmp_path):
+    deck, targets, figures = figure_deck(tmp_path, "# A\n\n![a](./image/made.png)\n")
+    found = list(lint.unshown_figures(deck, targets, figures))
+    # made.json is data, not a picture: only the video is reported
+    assert [f.message for f in found] == [
+        "unbuilt.mp4 (figure target unbuilt) is shown on no slide: show it, or stop making it"
+    ]
+    assert found[0].path == lint.TARGETS_FILE and found[0].slide == 0
+    assert str(found[0]).startswith("nlpdeck/figures/targets.py:1: unbuilt.mp4")
+
+
+def test_unshown_figures_are_checked_only_for_decks_showing_the_figure_folder(tmp_path):
+    deck, targets, _ = figure_deck(tmp_path, "# A\n")
+    assert list(lint.unshown_figures(deck, targets, tmp_path / "elsewhere")) == []
+
+
+def test_project_figures_are_all_shown_and_all_made_by_targets():
+    from nlpdeck.figures.targets import TARGETS
+
+    deck = read_deck(env.ROOT / "slides" / "part2" / "slides.md")
+    assert [str(f) for f in lint.unshown_figures(deck)] == []
+    made = {out for t in TARGETS for out in t.outputs}
+    for slide in deck.slides:
+        for asset in slide.assets:
+            path = lint.resolve_asset(asset, deck)
+            if path.is_relative_to(env.IMAGE_DIR) and path.name not in lint.pending_figures(deck):
+                assert path.relative_to(env.IMAGE_DIR).as_posix() in made, asset
+    line = lint.declared_at(TARGETS[0].name)
+    assert TARGETS[0].name in lint.TARGETS_FILE.read_text(encoding="utf-8").splitlines()[line - 1]

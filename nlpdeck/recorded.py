@@ -1,0 +1,93 @@
+"""Recorded outputs of a deck's live blocks, shown wherever no kernel runs.
+
+The slide-code check runs every ``{monaco-run}`` Python block after the deck's prelude,
+as the live kernel would, and writes their outputs to ``recorded-outputs.json`` in the
+deck's folder (committed with the deck). The deck's Python runner
+(``setup/python-runner.ts``) imports that file and shows the recorded outputs in a
+built deck on a static host, in ``slidev export`` and in print mode, so those are
+deterministic and need no kernel. Entries are keyed by the block's code as Slidev hands
+it to a runner (trailing whitespace stripped): an edited block finds no record.
+
+    >>> entries = load(Path("slides/part2"))                    # doctest: +SKIP
+    >>> entries[key(block.code)]["outputs"][0]["output_type"]   # doctest: +SKIP
+    'stream'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from nlpdeck.deck import CodeBlock, Deck
+
+RECORD_NAME = "recorded-outputs.json"
+NOTE = (
+    "Written by the slide-code check (make check, pytest) from the outputs of the deck's "
+    "{monaco-run} blocks; shown by the deck's Python runner where no kernel runs. Commit it."
+)
+
+
+def key(code: str) -> str:
+    """How a block's code is looked up: Slidev trims the end of a runner's code."""
+    return code.rstrip()
+
+
+def record_path(deck_dir: Path) -> Path:
+    return deck_dir / RECORD_NAME
+
+
+def live_blocks(deck: Deck) -> list[CodeBlock]:
+    """The blocks a presenter runs: Python with ``{monaco-run}``."""
+    return [b for b in deck.blocks() if b.is_python and b.monaco_run]
+
+
+def load(deck_dir: Path) -> dict[str, dict[str, Any]]:
+    """Recorded entries by code key; empty if the deck has no record."""
+    path = record_path(deck_dir)
+    if not path.is_file():
+        return {}
+    entries = json.loads(path.read_text(encoding="utf-8"))["blocks"]
+    return {entry["code"]: entry for entry in entries}
+
+
+def clean(output: dict[str, Any]) -> dict[str, Any]:
+    """An nbformat output without what changes from run to run (execution counts)."""
+    return {k: v for k, v in output.items() if k not in ("execution_count", "transient")}
+
+
+def update(deck: Deck, ran: dict[str, list[dict[str, Any]]]) -> Path | None:
+    """Record the outputs of live blocks that ran (``ran``: code key -> outputs), keep
+    earlier records of live blocks that did not run this time, drop records of code no
+    longer in the deck. Writes only on change; returns the file, or None without one."""
+    path = record_path(deck.dir)
+    blocks = live_blocks(deck)
+    if not blocks and not path.exists():
+        return None
+    before = load(deck.dir)
+    entries = []
+    for block in blocks:
+        code = key(block.code)
+        if code in ran:
+            outputs = [clean(o) for o in ran[code]]
+        elif code in before:
+            outputs = before[code]["outputs"]
+        else:
+            continue
+        where = Path(os.path.relpath(block.markdown, deck.dir)).as_posix()
+        entries.append(
+            {
+                "slide": block.slide,
+                "where": f"{where}:{block.fence_line}",
+                "code": code,
+                "outputs": outputs,
+            }
+        )
+    text = json.dumps({"note": NOTE, "blocks": entries}, ensure_ascii=False, indent=1) + "\n"
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return path
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path

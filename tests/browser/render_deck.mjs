@@ -1,0 +1,112 @@
+// Renders every slide of a running Slidev deck, at every click step, in headless
+// Chromium, and reports what a viewer would see go wrong. Driven by tests/test_browser.py.
+//
+//   node tests/browser/render_deck.mjs config.json > report.json
+//
+// config.json: {"base": "http://localhost:PORT", "out": "build/slides/part2",
+//               "chromium": "/usr/bin/chromium",
+//               "slides": [{"number": 1, "title": "…"}, …]}
+// report.json: {"slides": [{"number", "clicks", "problems": […], "screenshot"}], "network": […],
+//               "console": […]}
+import { mkdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+
+const require = createRequire(join(process.cwd(), 'package.json'))
+const { chromium } = require('playwright-chromium')
+
+const config = JSON.parse(readFileSync(process.argv[2], 'utf8'))
+mkdirSync(config.out, { recursive: true })
+
+const browser = await chromium.launch({
+  executablePath: config.chromium,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
+})
+// 980x552 is Slidev's canvas: the slide fills the viewport at scale 1
+const page = await browser.newPage({ viewport: { width: 980, height: 552 } })
+
+const base = new URL(config.base)
+const isLocal = (url) => {
+  if (url.startsWith('data:') || url.startsWith('blob:') || url.startsWith('about:')) return true
+  const { hostname } = new URL(url)
+  return ['localhost', '127.0.0.1', '[::1]', base.hostname].includes(hostname)
+}
+let where = 'start'
+const network = []
+const consoleErrors = []
+page.on('request', (r) => { if (!isLocal(r.url())) network.push({ where, url: r.url() }) })
+page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push({ where, text: m.text() }) })
+page.on('pageerror', (e) => consoleErrors.push({ where, text: `uncaught: ${e.message}` }))
+page.on('response', (r) => {
+  if (r.status() >= 400 && !r.url().includes('/@server-reactive/')) {
+    consoleErrors.push({ where, text: `HTTP ${r.status()} for ${r.url()}` })
+  }
+})
+
+// Everything below runs in the page: what is shown on the current slide.
+function inspect(title) {
+  const no = window.__slidev__.nav.currentSlideNo
+  const layout = document.querySelector(`.slidev-page-${no} .slidev-layout`)
+    || document.querySelector('#slide-content .slidev-layout')
+  if (!layout) return { problems: ['no .slidev-layout rendered'] }
+  const problems = []
+  const frame = layout.getBoundingClientRect()
+  const visible = (el) => {
+    const s = getComputedStyle(el)
+    return s.display !== 'none' && s.visibility !== 'hidden' && el.getClientRects().length > 0
+  }
+  for (const img of layout.querySelectorAll('img')) {
+    if (visible(img) && !(img.complete && img.naturalWidth > 0)) {
+      problems.push(`broken image ${img.getAttribute('src')}`)
+    }
+  }
+  for (const video of layout.querySelectorAll('video')) {
+    if (visible(video) && !(video.readyState >= 1 && video.videoWidth > 0)) {
+      problems.push(`video not playable ${video.currentSrc || video.querySelector('source')?.src}`)
+    }
+  }
+  // inside a scrolling or clipping box, content may extend past that box by design
+  const clipped = (el) => {
+    for (let a = el.parentElement; a && a !== layout; a = a.parentElement) {
+      if (getComputedStyle(a).overflow !== 'visible') return true
+    }
+    return false
+  }
+  // overflow: any visible element whose box leaves the 16:9 frame by more than 2 px
+  let worst = null
+  for (const el of layout.querySelectorAll('*')) {
+    if (!visible(el) || clipped(el)) continue
+    const r = el.getBoundingClientRect()
+    if (r.width === 0 || r.height === 0) continue
+    const over = Math.max(r.bottom - frame.bottom, r.right - frame.right)
+    if (over > 2 && (!worst || over > worst.over)) {
+      worst = { over: Math.round(over), what: `${el.tagName.toLowerCase()} "${(el.textContent || el.getAttribute('src') || '').trim().slice(0, 40)}"` }
+    }
+  }
+  if (worst) problems.push(`content leaves the 16:9 frame by ${worst.over}px: ${worst.what}`)
+  const text = layout.innerText.replace(/\s+/g, ' ')
+  if (title && !text.includes(title.replace(/\s+/g, ' '))) problems.push(`title "${title}" not shown`)
+  return { problems }
+}
+
+const report = { slides: [], network, console: consoleErrors }
+for (const slide of config.slides) {
+  where = `slide ${slide.number}`
+  await page.goto(`${config.base}/${slide.number}`, { waitUntil: 'networkidle' })
+  const total = await page.evaluate(() => window.__slidev__.nav.clicksTotal)
+  for (let clicks = 0; clicks <= total; clicks++) {
+    where = `slide ${slide.number}, click ${clicks}`
+    if (clicks > 0) await page.goto(`${config.base}/${slide.number}?clicks=${clicks}`, { waitUntil: 'networkidle' })
+    await page.evaluate(() => document.fonts.ready)
+    // media elements report their size once metadata has loaded
+    await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.readyState >= 1 || v.error), null, { timeout: 10000 }).catch(() => {})
+    await page.waitForTimeout(700) // slide and click transitions
+    const found = await page.evaluate(inspect, slide.title)
+    const screenshot = join(config.out, `${String(slide.number).padStart(2, '0')}-${clicks}.png`)
+    await page.screenshot({ path: screenshot })
+    report.slides.push({ number: slide.number, clicks, problems: found.problems, screenshot })
+  }
+}
+await browser.close()
+process.stdout.write(JSON.stringify(report, null, 1))

@@ -1,0 +1,143 @@
+"""The deck in a real browser: it builds, and every slide renders at every click step.
+
+Headless Chromium (Debian's, driven by playwright-chromium from node_modules) visits the
+deck served by `slidev` as `make present` serves it. A slide fails on a broken image or
+video, a request leaving localhost, a console error, a missing title, or content that
+leaves the 16:9 frame. Screenshots go to build/slides/<deck>/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from nlpdeck import env
+from nlpdeck.deck import Slide, read_deck
+
+DECK = env.ROOT / "slides" / "part2" / "slides.md"
+CHROMIUM = Path("/usr/bin/chromium")
+SCRIPT = Path(__file__).parent / "browser" / "render_deck.mjs"
+SHOTS = env.ROOT / "build" / "slides" / DECK.parent.name
+
+
+def require_browser() -> None:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"chromium not found at {CHROMIUM}: run `make setup` (apt-get install chromium)"
+        )
+    if not (env.ROOT / "node_modules" / "playwright-chromium").is_dir():
+        pytest.fail("node_modules/playwright-chromium missing: run `make setup` (npm ci)")
+
+
+def shown_title(slide: Slide) -> str | None:
+    """The slide's first heading as text (HTML inside it stripped): what a viewer reads."""
+    lines = slide.path.read_text(encoding="utf-8").splitlines()[slide.content_start - 1 : slide.end]
+    tokens = MarkdownIt("commonmark").parse("\n".join(lines))
+    for opening, inline in zip(tokens, tokens[1:], strict=False):
+        if opening.type == "heading_open" and inline.children is not None:
+            text = "".join(c.content for c in inline.children if c.type in ("text", "code_inline"))
+            return text.strip() or None
+    return slide.title
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"slidev exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(
+        f"slidev did not answer at {url} within {seconds:.0f} s:\n{log.read_text()[-3000:]}"
+    )
+
+
+@pytest.fixture(scope="module")
+def deck_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`slidev` on the deck at a free port, as `make present` runs it."""
+    require_browser()
+    port = free_port()
+    log = tmp_path_factory.mktemp("slidev") / "slidev.log"
+    with log.open("wb") as out:
+        # slidev reads shortcut keys from stdin and quits when it closes: keep a pipe open
+        process = subprocess.Popen(
+            ["npx", "slidev", str(DECK), "--port", str(port)],
+            cwd=env.ROOT,
+            stdin=subprocess.PIPE,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **env.offline_environ()},
+        )
+    try:
+        wait_for(f"http://localhost:{port}/", process, log, 180)
+        yield f"http://localhost:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_every_slide_renders_at_every_click(deck_server, tmp_path):
+    deck = read_deck(DECK)
+    shutil.rmtree(SHOTS, ignore_errors=True)
+    config = {
+        "base": deck_server,
+        "out": str(SHOTS),
+        "chromium": str(CHROMIUM),
+        "slides": [{"number": s.number, "title": shown_title(s)} for s in deck.slides],
+    }
+    (tmp_path / "config.json").write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
+    result = subprocess.run(
+        ["node", str(SCRIPT), str(tmp_path / "config.json")],
+        cwd=env.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout)
+    seen = {s["number"] for s in report["slides"]}
+    assert seen == {s.number for s in deck.slides}
+    problems = [
+        f"{DECK.name} slide {s['number']} (click {s['clicks']}): {problem}"
+        for s in report["slides"]
+        for problem in s["problems"]
+    ]
+    problems += [f"{n['where']}: request leaves localhost: {n['url']}" for n in report["network"]]
+    problems += [f"{c['where']}: console error: {c['text']}" for c in report["console"]]
+    assert problems == [], f"screenshots in {SHOTS}\n" + "\n".join(problems)
+
+
+def test_deck_builds_with_every_asset(deck_build):
+    """`slidev build` fails on any asset it cannot resolve (the fixture asserts exit 0)."""
+    assert (deck_build.dist / "index.html").is_file()
+    built = {p.name for p in (deck_build.dist / "assets").iterdir()}
+    for slide in read_deck(DECK).slides:
+        for asset in slide.assets:
+            if asset.kind in ("img", "source") and asset.url.startswith("./image/"):
+                stem = Path(asset.url).stem  # vite names it <stem>-<hash><suffix>
+                assert any(name.startswith(stem + "-") for name in built), (
+                    f"slide {slide.number}: {asset.url} is not in the build"
+                )
