@@ -8,10 +8,8 @@ leaves the 16:9 frame. Screenshots go to build/slides/<deck>/ for people to look
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -19,24 +17,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_tools import free_port, require_browser, run_script
 from markdown_it import MarkdownIt
 
 from nlpdeck import env
 from nlpdeck.deck import Slide, read_deck
 
 DECK = env.ROOT / "slides" / "part2" / "slides.md"
-CHROMIUM = Path("/usr/bin/chromium")
 SCRIPT = Path(__file__).parent / "browser" / "render_deck.mjs"
 SHOTS = env.ROOT / "build" / "slides" / DECK.parent.name
-
-
-def require_browser() -> None:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"chromium not found at {CHROMIUM}: run `make setup` (apt-get install chromium)"
-        )
-    if not (env.ROOT / "node_modules" / "playwright-chromium").is_dir():
-        pytest.fail("node_modules/playwright-chromium missing: run `make setup` (npm ci)")
 
 
 def shown_title(slide: Slide) -> str | None:
@@ -48,12 +37,6 @@ def shown_title(slide: Slide) -> str | None:
             text = "".join(c.content for c in inline.children if c.type in ("text", "code_inline"))
             return text.strip() or None
     return slide.title
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float) -> None:
@@ -105,19 +88,9 @@ def test_every_slide_renders_at_every_click(deck_server, tmp_path):
     config = {
         "base": deck_server,
         "out": str(SHOTS),
-        "chromium": str(CHROMIUM),
         "slides": [{"number": s.number, "title": shown_title(s)} for s in deck.slides],
     }
-    (tmp_path / "config.json").write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
-    result = subprocess.run(
-        ["node", str(SCRIPT), str(tmp_path / "config.json")],
-        cwd=env.ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    report = json.loads(result.stdout)
+    report = run_script(SCRIPT, config, tmp_path)
     seen = {s["number"] for s in report["slides"]}
     assert seen == {s.number for s in deck.slides}
     problems = [

@@ -28,32 +28,14 @@ from pathlib import Path
 
 import psutil
 import pytest
+from browser_tools import free_port, require_browser, run_script
 
 from nlpdeck import env, recorded
 from nlpdeck.deck import read_deck
 
 DECK = env.ROOT / "slides" / "part2" / "slides.md"
-CHROMIUM = Path("/usr/bin/chromium")
 SCRIPT = Path(__file__).parent / "browser" / "live_runner.mjs"
 LOOPBACK = {"127.0.0.1", "::1"}
-NEEDED = {
-    "chromium": CHROMIUM,
-    "node_modules/playwright-chromium": env.ROOT / "node_modules" / "playwright-chromium",
-    "node_modules/@jupyterlab/services": env.ROOT / "node_modules" / "@jupyterlab" / "services",
-    "node_modules/.bin/slidev": env.ROOT / "node_modules" / ".bin" / "slidev",
-}
-
-
-def require_browser() -> None:
-    missing = [name for name, path in NEEDED.items() if not path.exists()]
-    if missing:
-        pytest.fail(f"missing {', '.join(missing)}: run `make setup` (apt chromium, npm ci)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -175,21 +157,11 @@ def test_presenter_runs_raises_interrupts_and_recovers(presenting, tmp_path):
         "slide": slide,
         "code": code.rstrip(),
         "expect": "河岸",
-        "chromium": str(CHROMIUM),
         "timeout": {"step": 120_000, "recover": 900_000},
         "shot": str(env.ROOT / "build" / "slides" / "live-runner.png"),
     }
     (env.ROOT / "build" / "slides").mkdir(parents=True, exist_ok=True)
-    (tmp_path / "config.json").write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
-    result = subprocess.run(
-        ["node", str(SCRIPT), str(tmp_path / "config.json")],
-        cwd=env.ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    report = json.loads(result.stdout)
+    report = run_script(SCRIPT, config, tmp_path)
     failed = [s for s in report["steps"] if not s["ok"]]
     assert report["opened"] and not failed, json.dumps(report, ensure_ascii=False, indent=1)
     steps = {s["name"]: s for s in report["steps"]}
@@ -338,19 +310,11 @@ def test_built_deck_shows_recorded_outputs_without_a_kernel(deck_build, tmp_path
             "slide": slide,
             "code": code.rstrip(),
             "expect": "河岸",
-            "chromium": str(CHROMIUM),
             "timeout": {"step": 120_000, "recover": 120_000},
         }
-        (tmp_path / "config.json").write_text(json.dumps(config), encoding="utf-8")
-        result = subprocess.run(
-            ["node", str(SCRIPT), str(tmp_path / "config.json")],
-            cwd=env.ROOT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        server.shutdown()
-    assert result.returncode == 0, result.stderr[-3000:]
-    report = json.loads(result.stdout)
+        try:
+            report = run_script(SCRIPT, config, tmp_path)
+        finally:
+            server.shutdown()
     assert report["opened"] and all(s["ok"] for s in report["steps"]), report
     assert report["kernelRequests"] == []

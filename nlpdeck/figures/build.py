@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nlpdeck import env
+from nlpdeck import corpora, env, models
 from nlpdeck.figures.target import Job, Target
 
 MANIFEST = "manifest.json"
@@ -52,14 +52,6 @@ class FigureBuildError(RuntimeError):
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def code_files(module: str) -> list[Path]:
@@ -91,16 +83,14 @@ def code_files(module: str) -> list[Path]:
 
 def inputs(target: Target, figures: Path) -> dict[str, Any]:
     """Everything the target's outputs depend on, as hashes and plain values."""
-    from nlpdeck import corpora, models
-
     module = target.draw.partition(":")[0]
     return {
         "code": {
-            p.relative_to(env.ROOT).as_posix(): file_sha256(p) for p in code_files(module)
+            p.relative_to(env.ROOT).as_posix(): models.sha256_file(p) for p in code_files(module)
         },
         "models": {m: models.require(m).revision for m in target.models},
         "corpora": {c: corpora.source_sha256(c) for c in target.corpora},
-        "files": {f: file_sha256(env.ROOT / f) for f in target.files},
+        "files": {f: models.sha256_file(env.ROOT / f) for f in target.files},
         "needs": {n: _need_sha256(target, figures, n) for n in target.needs},
         "params": dict(target.params),
         "seed": target.seed,
@@ -114,7 +104,7 @@ def _need_sha256(target: Target, figures: Path, name: str) -> str:
             f"figure target {target.name} needs {name}, which is not built: "
             f"run `make figures` (it builds the target that makes {name} first)"
         )
-    return file_sha256(path)
+    return models.sha256_file(path)
 
 
 def fingerprint(found: dict[str, Any]) -> str:
@@ -159,7 +149,7 @@ def staleness(target: Target, figures: Path, manifest: dict[str, Any]) -> str:
         path = figures / name
         if not path.is_file():
             return f"{name} is missing"
-        if file_sha256(path) != entry["outputs"].get(name):
+        if models.sha256_file(path) != entry["outputs"].get(name):
             return f"{name} differs from the one the manifest recorded"
     return ""
 
@@ -296,7 +286,7 @@ def run_target(target: Target, figures: Path) -> dict[str, Any]:
                 )
                 + ": declare every output in nlpdeck/figures/targets.py"
             )
-        outputs = {name: file_sha256(work / name) for name in target.outputs}
+        outputs = {name: models.sha256_file(work / name) for name in target.outputs}
         for name in target.outputs:
             (figures / name).parent.mkdir(parents=True, exist_ok=True)
             os.replace(work / name, figures / name)

@@ -329,7 +329,7 @@ TARGETS += [
         needs=("topics.json",),
         params={"tokens": TOPIC_TOKENS, "max_iter": 50, "top_n_words": 10},
         about="LDA with BERTopic's number of topics on the same word counts, both models' "
-        "topics side by side with NPMI coherence (gensim c_npmi, same texts)",
+        "topics side by side with NPMI coherence (same texts and windows)",
     ),
     Target(
         name="polarity-embeddings",
