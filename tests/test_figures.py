@@ -124,6 +124,25 @@ def test_failing_target_is_named_and_the_others_still_build(targets, tmp_path):
     assert not (out / "attention.png").exists()
 
 
+def test_missing_model_names_target_model_and_fix(targets, tmp_path):
+    needs_model = Target(
+        "hub",
+        "figure_drawers:line",
+        ("line.png",),
+        models=("org/absent-model",),
+        params={"slope": 1},
+    )
+    expected = (
+        "figure target hub cannot be built: model org/absent-model (not in the catalog) is "
+        "not in the local cache"
+    )
+    with pytest.raises(build.FigureBuildError) as error:
+        rebuilt([needs_model], tmp_path / "image")
+    assert str(error.value).startswith(expected)
+    assert "run `make models-fetch`" in str(error.value)
+    assert not (tmp_path / "image" / "line.png").exists()
+
+
 def test_undeclared_output_is_refused(tmp_path):
     sloppy = Target("sloppy", "figure_drawers:sloppy", ("line.png",))
     with pytest.raises(build.FigureBuildError, match=r"wrote undeclared debug\.csv: declare"):

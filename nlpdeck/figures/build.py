@@ -88,13 +88,20 @@ def inputs(target: Target, figures: Path) -> dict[str, Any]:
         "code": {
             p.relative_to(env.ROOT).as_posix(): models.sha256_file(p) for p in code_files(module)
         },
-        "models": {m: models.require(m).revision for m in target.models},
+        "models": {m: _model_revision(target, m) for m in target.models},
         "corpora": {c: corpora.source_sha256(c) for c in target.corpora},
         "files": {f: models.sha256_file(env.ROOT / f) for f in target.files},
         "needs": {n: _need_sha256(target, figures, n) for n in target.needs},
         "params": dict(target.params),
         "seed": target.seed,
     }
+
+
+def _model_revision(target: Target, name: str) -> str:
+    try:
+        return models.require(name).revision
+    except models.ModelNotCachedError as error:
+        raise FigureBuildError(f"figure target {target.name} cannot be built: {error}") from None
 
 
 def _need_sha256(target: Target, figures: Path, name: str) -> str:
