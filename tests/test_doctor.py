@@ -24,6 +24,7 @@ def test_doctor_passes_on_a_set_up_machine():
         "python packages",
         "node_modules",
         "model english-encoder",
+        "model chinese-small",
         "CJK font",
         "chromium",
         "jupyter kernel",
@@ -38,10 +39,12 @@ def test_doctor_names_the_missing_model_when_the_cache_is_moved(tmp_path):
     missing = [line for line in result.stdout.splitlines() if line.startswith("MISSING")]
     assert "model english-encoder" in missing[0]
     assert "sentence-transformers/all-MiniLM-L6-v2" in missing[0]
-    # the kernel check runs the deck's prelude, which loads that model: it fails too, and
+    assert "model chinese-small" in missing[1] and "nlpdeck/bert-mini-chinese" in missing[1]
+    # the kernel check runs the deck's prelude, which loads a model: it fails too, and
     # nothing else does
-    assert [("jupyter kernel" in m) for m in missing[1:]] == [True], missing
+    assert [("jupyter kernel" in m) for m in missing[2:]] == [True], missing
     assert "model english-encoder: make models" in result.stdout
+    assert "model chinese-small: make models" in result.stdout
 
 
 def test_report_lists_each_fix():

