@@ -16,5 +16,6 @@ sys.path.insert(0, os.path.abspath("demos"))
 
 from attention import *  # noqa: E402, F403  tokenizer, bert, plot_attention
 from bank import *  # noqa: E402, F403  encoder, word_vector, reference_vectors
+from fill_mask import *  # noqa: E402, F403  fill (the small Chinese BERT's fill-mask pipeline)
 from review import *  # noqa: E402, F403  classifier
 from topics import *  # noqa: E402, F403  BERTopic, PCA, KMeans, leads, lead_embeddings

@@ -14,6 +14,7 @@ state the presenter's slides see.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import time
@@ -102,8 +103,17 @@ def kernel_environ() -> dict[str, str]:
 
 
 def needed_models(block: CodeBlock) -> list[str]:
-    """Catalog hub ids the block names in its code, plus those its directive declares."""
-    named = [e.hub_id for e in models.catalog().values() if e.hub_id in block.code]
+    """Catalog hub ids the block names in its string literals (a comment that mentions
+    another checkpoint needs nothing), plus those its directive declares."""
+    try:
+        strings = [
+            n.value
+            for n in ast.walk(ast.parse(block.code))
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        ]
+    except SyntaxError:  # the block fails when it runs; judge its text meanwhile
+        strings = [block.code]
+    named = [e.hub_id for e in models.catalog().values() if any(e.hub_id in s for s in strings)]
     return list(dict.fromkeys([*named, *block.directive.needs]))
 
 

@@ -55,6 +55,20 @@ def test_code_slide_magic_move_steps_are_blocks_at_their_lines():
     assert "sentence-transformers/all-MiniLM-L6-v2" in code_slide.blocks[0].code
 
 
+def test_code_slide_chinese_step_shows_the_checkpoint_it_runs_with():
+    """The Chinese step names the checkpoint the catalog resolves on this machine (the
+    project's own model where bert-base-chinese is not cached), so what the audience reads
+    is what the check ran; no step is skipped for a missing model."""
+    from nlpdeck import models
+    from nlpdeck.kernel import missing_models, needed_models
+
+    deck = read_deck(env.ROOT / "slides" / "part2" / "slides.md")
+    chinese = next(s for s in deck.slides if s.title == "Code").blocks[1]
+    resolved = models.resolve("chinese-encoder").hub_id
+    assert f'model_ckpt = "{resolved}"' in chinese.code
+    assert needed_models(chinese) == [resolved] and missing_models(chinese) == []
+
+
 def test_seed_blocks_keep_their_fence_options():
     deck = read_deck(FIXTURES / "seed_deck.md")
     blocks = list(deck.blocks())

@@ -58,6 +58,28 @@ def test_declared_exception_passes_and_absent_model_skips_naming_it(broken_run):
     assert results[6].reason == "shown only, not run"
 
 
+def test_needed_models_are_read_from_string_literals_not_comments(tmp_path):
+    from nlpdeck.kernel import needed_models
+
+    deck = tmp_path / "slides.md"
+    deck.write_text(
+        "# A\n\n```python\n"
+        'ckpt = "nlpdeck/bert-mini-chinese"  # or "bert-base-chinese" online\n'
+        "```\n\n---\n\n# B\n\n```python\n"
+        'ckpt = "bert-base-chinese"\n'
+        "```\n\n---\n\n# C\n\n```python\n"
+        'broken( "bert-base-chinese"\n'
+        "```\n",
+        encoding="utf-8",
+    )
+    blocks = list(read_deck(deck).blocks())
+    assert [needed_models(b) for b in blocks] == [
+        ["nlpdeck/bert-mini-chinese"],
+        ["bert-base-chinese"],
+        ["bert-base-chinese"],  # unparsable: judged by its text, it fails when run anyway
+    ]
+
+
 def test_outputs_recorded_as_a_notebook(broken_run):
     _, record = broken_run
     notebook = nbformat.read(record, as_version=4)  # the format nbconvert and the deck read

@@ -375,3 +375,39 @@ TARGETS += [
         "training curve, confusion matrices",
     ),
 ]
+
+# ---- Pre-training (the project's own Chinese BERT, nlpdeck/pretrain.py)
+
+CHINESE_SMALL = "chinese-small"  # nlpdeck/bert-mini-chinese, see catalog.toml
+
+TARGETS += [
+    Target(
+        name="pretraining-curve",
+        draw="nlpdeck.figures.pretraining:draw_curve",
+        outputs=("pretraining_curve.png",),
+        files=("models/bert-mini-chinese/training.json",),
+        about="the small Chinese BERT's masked-LM loss (training and held-out) and held-out "
+        "accuracy against the most-frequent-character baseline, as training.json recorded",
+    ),
+    Target(
+        name="fill-mask",
+        draw="nlpdeck.figures.pretraining:draw_fill_mask",
+        outputs=("fill_mask.png", "fill_mask.json"),
+        models=(CHINESE_SMALL,),
+        params={
+            "model": CHINESE_SMALL,
+            "top_k": 5,
+            # sentences written for the deck; answer = the character that was hidden
+            "sentences": [
+                {"text": "国家主席江泽民在北[MASK]会见了外国客人。", "answer": "京"},
+                {"text": "我们要发展社会主[MASK]市场经济。", "answer": "义"},
+                {"text": "我国经济保持了快速增[MASK]。", "answer": "长"},
+                {"text": "中国人民银[MASK]宣布降低利率。", "answer": "行"},
+                {"text": "这部电影很精[MASK]。", "answer": "彩"},
+                {"text": "新年到了，大家都很高[MASK]。", "answer": "兴"},
+            ],
+        },
+        about="the small Chinese BERT fills [MASK] in six sentences through transformers' "
+        "fill-mask pipeline: top 5 with probabilities, and the hidden character's rank",
+    ),
+]

@@ -1,0 +1,74 @@
+"""The pre-training figures of the project's Chinese BERT: the curve draws what
+training.json recorded, and the fill-mask figure's numbers are the pipeline's own."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nlpdeck import pretrain
+from nlpdeck.figures import pretraining
+from nlpdeck.figures.targets import TARGETS
+
+FILL = next(t for t in TARGETS if t.name == "fill-mask")
+
+
+def read(folder: Path, name: str) -> Any:
+    return json.loads((folder / name).read_text(encoding="utf-8"))
+
+
+def test_curve_reads_the_committed_training_record():
+    curve = next(t for t in TARGETS if t.name == "pretraining-curve")
+    record = pretrain.COMMITTED_DIR / pretrain.RECORD_FILE
+    assert [pretraining.RECORD] == list(curve.files)
+    assert (pretrain.env.ROOT / pretraining.RECORD).samefile(record)
+
+
+def test_curve_image_is_a_slide_sized_png(built_figures):
+    from PIL import Image
+
+    with Image.open(built_figures / "pretraining_curve.png") as image:
+        assert image.size == (2000, 1000)
+
+
+def test_fill_mask_scores_are_the_pipelines(built_figures, chinese_small):
+    from transformers import pipeline
+
+    summary = read(built_figures, "fill_mask.json")
+    assert summary["model"] == pretrain.HUB_ID
+    fill = pipeline("fill-mask", model=pretrain.HUB_ID, device="cpu")
+    for found, declared in zip(summary["sentences"], FILL.params["sentences"], strict=True):
+        assert found["text"] == declared["text"] and found["answer"] == declared["answer"]
+        again = fill(found["text"], top_k=FILL.params["top_k"])
+        assert [p["token"] for p in found["top"]] == [p["token_str"] for p in again]
+        assert [p["score"] for p in found["top"]] == pytest.approx(
+            [p["score"] for p in again], abs=1e-4
+        )
+
+
+def test_rank_agrees_with_the_top_k(built_figures):
+    summary = read(built_figures, "fill_mask.json")
+    for found in summary["sentences"]:
+        tokens = [p["token"] for p in found["top"]]
+        assert found["answer_in_vocabulary"]
+        if found["answer"] in tokens:
+            assert found["answer_rank"] == tokens.index(found["answer"]) + 1
+        else:
+            assert found["answer_rank"] > len(tokens)
+    assert summary["hits"] == sum(s["answer_rank"] == 1 for s in summary["sentences"])
+
+
+def test_the_figure_shows_misses_too(built_figures):
+    """A fill-mask figure of hits only would oversell a 4-layer model."""
+    summary = read(built_figures, "fill_mask.json")
+    assert 0 < summary["hits"] < len(summary["sentences"])
+
+
+@pytest.fixture(scope="module")
+def chinese_small():
+    from nlpdeck import models
+
+    return models.require("chinese-small")
