@@ -97,17 +97,19 @@ def predict(hub_id: str, sentences: list[dict[str, str]], top_k: int) -> list[di
     from transformers import pipeline
 
     fill = pipeline("fill-mask", model=hub_id, device="cpu")
+    tokenizer = fill.tokenizer
+    assert tokenizer is not None  # fill-mask pipelines always carry one
     found = []
     for item in sentences:
         text, answer = item["text"], item["answer"]
-        tokens = fill.tokenizer.tokenize(text.replace("[MASK]", answer))
+        tokens = tokenizer.tokenize(text.replace("[MASK]", answer))
         rank = _rank(fill, text, answer)
         top = fill(text, top_k=top_k)
         found.append(
             {
                 "text": text,
                 "answer": answer,
-                "answer_in_vocabulary": fill.tokenizer.unk_token not in tokens,
+                "answer_in_vocabulary": tokenizer.unk_token not in tokens,
                 "answer_rank": rank,
                 "top": [{"token": p["token_str"], "score": round(p["score"], 4)} for p in top],
             }

