@@ -328,6 +328,9 @@ def present(deck: Path, port: int | None = None) -> int:
     try:
         with live_deck(deck, port) as live:
             say(f"live deck ready at {live.url}/ (Ctrl-C or q stops both)")
-            return live.slidev.wait()
+            status = live.slidev.wait()
+            # Ctrl-C reaches slidev too; when it dies of the signal first, say so the shell's
+            # way (130), not as Popen's -2 (which sys.exit turns into 254)
+            return 128 - status if status < 0 else status
     except KeyboardInterrupt:
         return 130

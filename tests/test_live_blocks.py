@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nlpdeck import env, lint, prelude, recorded
+from nlpdeck import demos, env, lint, prelude, recorded
 from nlpdeck.deck import read_deck
 from nlpdeck.kernel import DeckRunner
 
@@ -91,7 +91,7 @@ def test_record_keeps_blocks_that_did_not_run_and_drops_code_gone_from_the_deck(
 def test_project_deck_live_blocks_are_recorded_and_run_on_click():
     deck = read_deck(DECK)
     blocks = recorded.live_blocks(deck)
-    assert len(blocks) == 4 and all(b.snippet for b in blocks)  # imported from demos/
+    assert len(blocks) == len(demos.demo_files()) and all(b.snippet for b in blocks)  # demos/
     assert [str(f) for f in lint.live_blocks(deck)] == []
     assert lint.custom_runners(deck.dir) == {"python"}
 
