@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import deck_font
 import numpy as np
 import pytest
 from test_fig_topics import npmi, values
@@ -277,20 +278,12 @@ def drawn_text(figure: dict[str, Any]) -> str:
 
 def test_chinese_text_has_glyphs_in_the_deck_font(built_figures):
     """No tofu: the font the PNGs are drawn in has every character they draw."""
-    from fontTools.ttLib import TTCollection
-    from matplotlib import font_manager
-
-    path = font_manager.findfont(style.FONT, fallback_to_default=False)
-    fonts = TTCollection(path).fonts
-    (font,) = [f for f in fonts if f["name"].getDebugName(1) == style.FONT]
-    covered = set(font.getBestCmap())
     for view in chinese_topics.INTERACTIVE:
         figure = read(built_figures, plotly_export.outputs(view)[0])
         assert figure["layout"]["font"]["family"].startswith(style.FONT)
         text = drawn_text(figure)
         assert re.search(r"[\u4e00-\u9fff]", text), view  # there is Chinese to draw
-        missing = sorted({c for c in text if not c.isspace() and ord(c) not in covered})
-        assert missing == [], (view, missing)
+        assert deck_font.missing(text) == [], view
 
 
 @pytest.mark.parametrize("view", chinese_topics.INTERACTIVE)

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import deck_font
 import pytest
 
 from nlpdeck import pretrain
@@ -65,6 +66,18 @@ def test_the_figure_shows_misses_too(built_figures):
     """A fill-mask figure of hits only would oversell a 4-layer model."""
     summary = read(built_figures, "fill_mask.json")
     assert 0 < summary["hits"] < len(summary["sentences"])
+
+
+def test_every_character_drawn_has_a_glyph(built_figures):
+    """No tofu: the sentences, answers and candidates the fill-mask figure draws, and the
+    curve's most-frequent character, are all in the deck font."""
+    summary = read(built_figures, "fill_mask.json")
+    drawn = "".join(
+        pretraining.shown(s["text"]) + s["answer"] + "".join(p["token"] for p in s["top"])
+        for s in summary["sentences"]
+    )
+    record = json.loads((pretrain.COMMITTED_DIR / pretrain.RECORD_FILE).read_text("utf-8"))
+    assert deck_font.missing(drawn + record["vocabulary"]["most_frequent"]) == []
 
 
 @pytest.fixture(scope="module")
