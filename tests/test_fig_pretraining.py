@@ -78,10 +78,3 @@ def test_every_character_drawn_has_a_glyph(built_figures):
     )
     record = json.loads((pretrain.COMMITTED_DIR / pretrain.RECORD_FILE).read_text("utf-8"))
     assert deck_font.missing(drawn + record["vocabulary"]["most_frequent"]) == []
-
-
-@pytest.fixture(scope="module")
-def chinese_small():
-    from nlpdeck import models
-
-    return models.require("chinese-small")

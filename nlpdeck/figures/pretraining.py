@@ -93,7 +93,8 @@ def draw_curve(job: Job) -> None:
 
 
 def predict(hub_id: str, sentences: list[dict[str, str]], top_k: int) -> list[dict[str, Any]]:
-    """Top-k of the fill-mask pipeline per sentence, and where the expected character is."""
+    """Top-k of the fill-mask pipeline per sentence, and the expected character's rank
+    (the pipeline asked for every vocabulary entry, so one forward pass gives both)."""
     from transformers import pipeline
 
     fill = pipeline("fill-mask", model=hub_id, device="cpu")
@@ -102,31 +103,26 @@ def predict(hub_id: str, sentences: list[dict[str, str]], top_k: int) -> list[di
     found = []
     for item in sentences:
         text, answer = item["text"], item["answer"]
+        ranked = fill(text, top_k=len(tokenizer))
         tokens = tokenizer.tokenize(text.replace("[MASK]", answer))
-        rank = _rank(fill, text, answer)
-        top = fill(text, top_k=top_k)
+        if answer not in [p["token_str"] for p in ranked]:
+            raise ValueError(
+                f"figure target fill-mask: the answer {answer!r} of {text!r} is not a "
+                f"character of {hub_id}'s vocabulary: choose another sentence in targets.py"
+            )
         found.append(
             {
                 "text": text,
                 "answer": answer,
                 "answer_in_vocabulary": tokenizer.unk_token not in tokens,
-                "answer_rank": rank,
-                "top": [{"token": p["token_str"], "score": round(p["score"], 4)} for p in top],
+                "answer_rank": 1 + [p["token_str"] for p in ranked].index(answer),
+                "top": [
+                    {"token": p["token_str"], "score": round(p["score"], 4)}
+                    for p in ranked[:top_k]
+                ],
             }
         )
     return found
-
-
-def _rank(fill: Any, text: str, answer: str) -> int:
-    """1-based rank of ``answer`` among all vocabulary entries at the mask."""
-    import torch
-
-    inputs = fill.tokenizer(text, return_tensors="pt")
-    with torch.no_grad():
-        logits = fill.model(**inputs).logits[0]
-    where = int((inputs["input_ids"][0] == fill.tokenizer.mask_token_id).nonzero()[0])
-    answer_id = fill.tokenizer.convert_tokens_to_ids(answer)
-    return int((logits[where] > logits[where, answer_id]).sum()) + 1
 
 
 def draw_fill_mask(job: Job) -> None:

@@ -79,19 +79,41 @@ def fit(
     instance, never a name) to let BERTopic encode the documents itself (then it
     encodes the cleaned text: ``make bench`` uses this to time what the cache saves).
     """
+    return fit_texts(
+        [clean(d) for d in documents],
+        embeddings,
+        params,
+        seed,
+        vectorizer_model=vectorizer(params["tokens"]),
+        embedding_model=embedding_model,
+    )
+
+
+def fit_texts(
+    texts: Sequence[str],
+    embeddings: np.ndarray | None,
+    params: Mapping[str, Any],
+    seed: int,
+    vectorizer_model: Any,
+    embedding_model: Any = None,
+    language: str = "english",
+) -> Any:
+    """BERTopic with seeded UMAP fitted on texts ready for ``vectorizer_model`` (English
+    cleaned, Chinese segmented), labelled with each topic's first words."""
     from bertopic import BERTopic
     from umap import UMAP
 
     model = BERTopic(
+        language=language,
         embedding_model=embedding_model,
         umap_model=UMAP(random_state=seed, **params["umap"]),
-        vectorizer_model=vectorizer(params["tokens"]),
+        vectorizer_model=vectorizer_model,
         min_topic_size=params["min_topic_size"],
         top_n_words=params["top_n_words"],
     )
     with warnings.catch_warnings():  # seeded UMAP says it runs on one thread: we know
         warnings.filterwarnings("ignore", message="n_jobs value", category=UserWarning)
-        model.fit([clean(d) for d in documents], embeddings)
+        model.fit(list(texts), embeddings)
     model.set_topic_labels(labels(model, params["label_words"]))
     return model
 
