@@ -9,11 +9,13 @@ leaves the 16:9 frame. Screenshots go to build/slides/<deck>/ for people to look
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,7 @@ from nlpdeck.deck import Slide, read_deck
 DECK = env.ROOT / "slides" / "part2" / "slides.md"
 SCRIPT = Path(__file__).parent / "browser" / "render_deck.mjs"
 SHOTS = env.ROOT / "build" / "slides" / DECK.parent.name
+VITE_CONFIG = (DECK.parent / "vite.config.ts").relative_to(env.ROOT)
 
 
 def shown_title(slide: Slide) -> str | None:
@@ -55,16 +58,35 @@ def wait_for(url: str, process: subprocess.Popen[bytes], log: Path, seconds: flo
     )
 
 
+@dataclass(frozen=True)
+class Served:
+    url: str
+    log: Path  # slidev's (and Vite's) output
+
+    def late_dependencies(self) -> list[str]:
+        """Dependencies Vite bundled only when a slide imported them, then reloaded the page.
+
+        Vite's first scan starts at Slidev's main.ts and misses dynamic imports in the
+        deck's own components; on a cold cache such a find re-bundles everything, fails
+        requests in flight (504 Outdated Optimize Dep) and reloads the page mid-talk.
+        """
+        text = re.sub(r"\x1b\[[0-9;]*m", "", self.log.read_text(errors="replace"))
+        found = re.findall(r"new dependencies optimized: (.+)", text)
+        return [dep.strip() for line in found for dep in line.split(",")]
+
+
 @pytest.fixture(scope="module")
-def deck_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`slidev` on the deck at a free port, as `make present` runs it."""
+def deck_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`slidev` on the deck at a free port, as `make present` runs it on a first run."""
     require_browser()
     port = free_port()
     log = tmp_path_factory.mktemp("slidev") / "slidev.log"
     with log.open("wb") as out:
-        # slidev reads shortcut keys from stdin and quits when it closes: keep a pipe open
+        # slidev reads shortcut keys from stdin and quits when it closes: keep a pipe open.
+        # --force: Vite's dependency cache starts cold, as on a fresh clone, every time;
+        # --log info: Vite says which dependencies it bundled late (Served.late_dependencies).
         process = subprocess.Popen(
-            ["npx", "slidev", str(DECK), "--port", str(port)],
+            ["npx", "slidev", str(DECK), "--port", str(port), "--force", "--log", "info"],
             cwd=env.ROOT,
             stdin=subprocess.PIPE,
             stdout=out,
@@ -73,7 +95,7 @@ def deck_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
     try:
         wait_for(f"http://localhost:{port}/", process, log, 180)
-        yield f"http://localhost:{port}"
+        yield Served(f"http://localhost:{port}", log)
     finally:
         process.terminate()
         try:
@@ -86,7 +108,7 @@ def test_every_slide_renders_at_every_click(deck_server, tmp_path):
     deck = read_deck(DECK)
     shutil.rmtree(SHOTS, ignore_errors=True)
     config = {
-        "base": deck_server,
+        "base": deck_server.url,
         "out": str(SHOTS),
         "slides": [{"number": s.number, "title": shown_title(s)} for s in deck.slides],
     }
@@ -100,6 +122,11 @@ def test_every_slide_renders_at_every_click(deck_server, tmp_path):
     ]
     problems += [f"{n['where']}: request leaves localhost: {n['url']}" for n in report["network"]]
     problems += [f"{c['where']}: console error: {c['text']}" for c in report["console"]]
+    problems += [
+        f"Vite bundled {dep} only when a slide imported it and reloaded the page: "
+        f"add it to optimizeDeps.include in {VITE_CONFIG}"
+        for dep in deck_server.late_dependencies()
+    ]
     assert problems == [], f"screenshots in {SHOTS}\n" + "\n".join(problems)
 
 

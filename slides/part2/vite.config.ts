@@ -60,8 +60,11 @@ export default defineConfig(({ command }) => {
   const live = command === 'serve' && !!url && !!token
   return {
     define: { __NLPDECK_LIVE__: JSON.stringify(live) },
-    // bundled before the first page load: found on the first run, Vite would reload the page
-    optimizeDeps: live ? { include: ['@jupyterlab/services'] } : {},
+    // Bundled before the first page load. Vite's scan starts at Slidev's main.ts and never
+    // sees these dynamic imports in the deck's own code; found later, on the slide that
+    // needs them, they make Vite re-bundle every dependency, fail requests in flight (504
+    // Outdated Optimize Dep) and reload the page: mid-talk, on a cold cache.
+    optimizeDeps: { include: ['plotly.js-dist-min', ...(live ? ['@jupyterlab/services'] : [])] },
     server: live
       ? {
           proxy: {
