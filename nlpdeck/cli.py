@@ -38,7 +38,7 @@ def _models_pretrain(args: argparse.Namespace) -> int:
     print(
         f"model.safetensors sha256 {sha}\nto publish: copy the folder to "
         f"{pretrain.COMMITTED_DIR.relative_to(env.ROOT)}/, put the sha256 in "
-        "nlpdeck/catalog.toml, run `make models`"
+        f"{models.CATALOG_FILE.relative_to(env.ROOT)}, run `make models`"
     )
     return 0
 

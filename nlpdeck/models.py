@@ -132,7 +132,10 @@ def catalog(path: Path = CATALOG_FILE) -> dict[str, ModelEntry]:
     }
     for entry in entries.values():
         if entry.kind not in SOURCE_KINDS:
-            raise ValueError(f"{path}: role {entry.role!r} has unknown source {entry.source!r}")
+            raise ValueError(
+                f"{path}: role {entry.role!r} has unknown source {entry.source!r}: use "
+                '"hub", "package:<distribution>" or "repo:<folder>"'
+            )
         _check_fallbacks(entry, entries, path)
     return entries
 
@@ -234,7 +237,10 @@ def local_dir(entry: ModelEntry) -> Path:
         return Path(module.get_model_path())
     if entry.kind == "repo":
         return env.ROOT / where
-    raise ValueError(f"{entry.hub_id} comes from the Hub: it has no local folder to install")
+    raise ValueError(
+        f"{entry.hub_id} comes from the Hub: it has no local folder to install; "
+        f"run `{entry.fix}` to fetch it"
+    )
 
 
 def _integrity_fix(entry: ModelEntry) -> str:

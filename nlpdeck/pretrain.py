@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import random
 import tempfile
 import time
 from collections import Counter
@@ -28,8 +27,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
+import transformers
 from tokenizers import Tokenizer, decoders, normalizers, pre_tokenizers, processors
 from tokenizers.models import WordPiece
 from transformers import (
@@ -37,12 +36,14 @@ from transformers import (
     BertForMaskedLM,
     PreTrainedTokenizerFast,
     get_linear_schedule_with_warmup,
+    set_seed,
 )
 
-from nlpdeck import corpora, env
+from nlpdeck import corpora, env, models
 
-HUB_ID = "nlpdeck/bert-mini-chinese"
-COMMITTED_DIR = env.ROOT / "models" / "bert-mini-chinese"
+_ENTRY = models.catalog()["chinese-small"]  # where the catalog registers this model from
+HUB_ID = _ENTRY.hub_id  # nlpdeck/bert-mini-chinese
+COMMITTED_DIR = models.local_dir(_ENTRY)  # models/bert-mini-chinese
 DEFAULT_OUT = env.ROOT / "build" / "models" / "bert-mini-chinese"
 RECORD_FILE = "training.json"
 
@@ -256,12 +257,6 @@ def evaluate(
 # --- model and training -----------------------------------------------------------
 
 
-def seed_everything(seed: int) -> None:
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-
-
 def build_model(vocab_size: int, settings: Settings) -> BertForMaskedLM:
     """A small BERT with an MLM head, freshly initialized (seed first)."""
     config = BertConfig(
@@ -390,7 +385,7 @@ def pretrain(out: Path = DEFAULT_OUT, settings: Settings | None = None) -> dict[
     """Build the vocabulary, train, evaluate, save to ``out``; returns the training record."""
     settings = settings or Settings()
     started, cpu_started, load_before = time.perf_counter(), time.process_time(), os.getloadavg()
-    seed_everything(settings.seed)
+    set_seed(settings.seed)
     corpus = corpora.peoples_daily()
     train_texts, heldout_texts = split(corpus)
     counts = char_counts(train_texts)
@@ -406,6 +401,7 @@ def pretrain(out: Path = DEFAULT_OUT, settings: Settings | None = None) -> dict[
     full = evaluate(model, heldout, frequent_id)
     subset = evaluate(model, heldout[:EVAL_SUBSET], frequent_id)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    continuations = sum(t.startswith("##") for t in vocab)
     record = {
         "hub_id": HUB_ID,
         "data": {
@@ -421,8 +417,8 @@ def pretrain(out: Path = DEFAULT_OUT, settings: Settings | None = None) -> dict[
         "vocabulary": {
             "size": len(vocab),
             "min_freq": settings.min_freq,
-            "characters": len(vocab) - len(SPECIAL_TOKENS) - sum(t.startswith("##") for t in vocab),
-            "continuations": sum(t.startswith("##") for t in vocab),
+            "characters": len(vocab) - len(SPECIAL_TOKENS) - continuations,
+            "continuations": continuations,
             "normalizer": "NFKC, then BERT's (clean text, lower case, split CJK characters)",
             "most_frequent": tokenizer.convert_ids_to_tokens(frequent_id),
         },
@@ -443,7 +439,7 @@ def pretrain(out: Path = DEFAULT_OUT, settings: Settings | None = None) -> dict[
             f"{settings.learning_rate}, then linear decay to 0 at step {settings.steps}",
             "threads": torch.get_num_threads(),
             "torch": torch.__version__,
-            "transformers": _version("transformers"),
+            "transformers": transformers.__version__,
             "wall_clock_seconds": round(seconds, 1),
             # other jobs may share the CPU: CPU time and load averages say how much
             "cpu_seconds": round(cpu_seconds, 1),
@@ -471,12 +467,6 @@ def _scores_json(scores: Scores, rows: int) -> dict[str, Any]:
         "accuracy": round(scores.accuracy, 4),
         "baseline": round(scores.baseline, 4),
     }
-
-
-def _version(dist: str) -> str:
-    import importlib.metadata
-
-    return importlib.metadata.version(dist)
 
 
 def save(
@@ -569,16 +559,16 @@ Hugging Face cache.
 """
 
 
-def reproduce(steps: int | None = None, out: Path | None = None) -> tuple[float, float]:
-    """Retrain from scratch with the committed settings; (new accuracy, recorded accuracy).
+def recorded() -> dict[str, Any]:
+    """The committed model's training record (``training.json``)."""
+    return json.loads((COMMITTED_DIR / RECORD_FILE).read_text(encoding="utf-8"))
+
+
+def reproduce(record: dict[str, Any]) -> float:
+    """Retrain from scratch with a record's settings; the new held-out accuracy.
 
     Slow (about as long as the original run); the benchmark calls it, the tests do not.
-    ``steps`` shortens the run for a smoke test (then the accuracies are not comparable).
     """
-    recorded = json.loads((COMMITTED_DIR / RECORD_FILE).read_text(encoding="utf-8"))
-    settings = Settings(**recorded["settings"])
-    if steps is not None:
-        settings = Settings(**{**asdict(settings), "steps": steps})
     with tempfile.TemporaryDirectory(prefix="bert-mini-chinese-") as tmp:
-        record = pretrain(out or Path(tmp), settings)
-    return record["evaluation"]["full"]["accuracy"], recorded["evaluation"]["full"]["accuracy"]
+        again = pretrain(Path(tmp), Settings(**record["settings"]))
+    return again["evaluation"]["full"]["accuracy"]

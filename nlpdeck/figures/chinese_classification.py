@@ -57,10 +57,9 @@ def _search(pipeline: Any, c_grid: Sequence[float], folds: int) -> Any:
     """``pipeline`` whose final logistic regression's C is chosen by stratified k-fold CV."""
     from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
-    step = pipeline.steps[-1][0]
     return GridSearchCV(
         pipeline,
-        {f"{step}__C": list(c_grid)},
+        {"logisticregression__C": list(c_grid)},  # make_pipeline's name for the last step
         cv=StratifiedKFold(n_splits=folds),
         scoring="accuracy",
     )
@@ -145,7 +144,10 @@ def measure(job: Job) -> tuple[dict[str, Any], np.ndarray]:
     chars = tuned["params"]["chars"]
     hub_id = job.model(job.target.models[0])
     if hub_id != tuned["model"]:
-        raise ValueError(f"{chinese_fine_tune.OUTPUT} fine-tuned {tuned['model']}, not {hub_id}")
+        raise ValueError(
+            f"{chinese_fine_tune.OUTPUT} fine-tuned {tuned['model']}, not {hub_id}: "
+            "rebuild it: make figures FIGURE=chinese-fine-tuning"
+        )
     order = train + held_out  # the subsample; below, positions in it
     texts = chinese_fine_tune.truncated([corpus.documents[i] for i in order], chars)
     y_all = fine_tune.label_ids([corpus.labels[i] for i in order])
@@ -162,17 +164,7 @@ def measure(job: Job) -> tuple[dict[str, Any], np.ndarray]:
     }
 
     level, resamples = job.params["level"], job.params["resamples"]
-    boot = classification.bootstrap(y, predictions, resamples, job.seed)
-    methods: dict[str, dict[str, Any]] = {
-        m: {
-            **classification.scores(y.tolist(), p.tolist()),
-            "accuracy_ci": classification.interval(boot[f"{m}.accuracy"], level),
-            "f1_ci": classification.interval(boot[f"{m}.f1"], level),
-            "confusion": classification.confusion(y, p),
-            "predictions": [int(v) for v in p],
-        }
-        for m, p in predictions.items()
-    }
+    boot, methods = classification.method_scores(y, predictions, level, resamples, job.seed)
     differences: dict[str, dict[str, Any]] = {}
     for m in BERT_METHODS:
         differences[m] = {

@@ -32,10 +32,10 @@ same topic sizes, and quotes the encoder's own held-out score.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import json
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -69,10 +69,17 @@ def package_file(spec: str) -> Path:
     return corpora.package_dir(package) / relative
 
 
+@cache
+def _listed(spec: str) -> frozenset[str]:
+    """A word-list file's entries, one a line, spaces stripped (read once per process:
+    every vectorizer of a build, shuffled baselines included, counts with it)."""
+    lines = package_file(spec).read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip())
+
+
 def stop_words(tokens: Mapping[str, Any]) -> frozenset[str]:
-    """The stop-word list file's entries (one a line, spaces stripped) plus the extras."""
-    lines = package_file(tokens["stop_words"]).read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip() for w in lines if w.strip()) | set(tokens["extra_stop_words"])
+    """The stop-word list file's entries plus the extras."""
+    return _listed(tokens["stop_words"]) | set(tokens["extra_stop_words"])
 
 
 def vectorizer(tokens: Mapping[str, Any]) -> Any:
@@ -181,22 +188,29 @@ def draw(job: Job) -> None:
     drawn = json.loads(job.need(chinese_sample.SAMPLE).read_text(encoding="utf-8"))
     paragraphs = drawn["paragraphs"]
     embeddings = np.load(job.need(chinese_sample.EMBEDDINGS))
+    encoder = job.model(job.target.models[0])
+    rebuild = "rebuild them: make figures FIGURE=peoples-daily-embeddings"
     if embeddings.shape[0] != len(paragraphs):
-        raise ValueError(f"{len(paragraphs)} paragraphs but {embeddings.shape[0]} vectors")
+        raise ValueError(
+            f"{chinese_sample.SAMPLE} lists {len(paragraphs)} paragraphs but "
+            f"{chinese_sample.EMBEDDINGS} holds {embeddings.shape[0]} vectors: {rebuild}"
+        )
+    if encoder != drawn["encoder"]:
+        raise ValueError(
+            f"{chinese_sample.EMBEDDINGS} holds {drawn['encoder']}'s vectors, not "
+            f"{encoder}'s: {rebuild}"
+        )
     assert corpus.tokens is not None  # the corpus ships its gold segmentation
+    words = tuple(corpus.tokens[i] for i in paragraphs)
     sample = corpora.Corpus(
         corpus.name,
         tuple(corpus.documents[i] for i in paragraphs),
         corpus.source,
         corpus.citation,
-        tokens=tuple(corpus.tokens[i] for i in paragraphs),
+        tokens=words,
     )
-    assert sample.tokens is not None
-    segmented = [segment(d, w) for d, w in zip(sample.documents, sample.tokens, strict=True)]
+    segmented = [segment(d, w) for d, w in zip(sample.documents, words, strict=True)]
     model = fit(segmented, embeddings, job.params, job.seed)
-    encoder = job.model(job.target.models[0])
-    if encoder != drawn["encoder"]:
-        raise ValueError(f"the cached vectors are {drawn['encoder']}'s, not {encoder}'s")
     found = topics.summary(model, sample, embeddings, encoder, job)
 
     n = job.params["npmi_words"]
@@ -212,7 +226,7 @@ def draw(job: Job) -> None:
             "stop_words": {
                 "file": job.params["tokens"]["stop_words"],
                 "version": importlib.metadata.version(package),
-                "sha256": hashlib.sha256(stop_file.read_bytes()).hexdigest(),
+                "sha256": models.sha256_file(stop_file),
                 "entries": len(stop_words(job.params["tokens"])),
             },
             "centred": bool(job.params["centre"]),

@@ -108,6 +108,25 @@ def verdict(diff: float, ci: list[float], n: int) -> str:
     return f"微调的准确率高 {points}，差值的 95% 区间不含 0"
 
 
+def method_scores(
+    y: np.ndarray, predictions: dict[str, np.ndarray], level: float, resamples: int, seed: int
+) -> tuple[dict[str, np.ndarray], dict[str, dict[str, Any]]]:
+    """The bootstrap resamples, and per method its scores, their intervals, its confusion
+    matrix and its predictions (what the JSON of a classification figure holds)."""
+    boot = bootstrap(y, predictions, resamples, seed)
+    methods = {
+        m: {
+            **scores(y, p),
+            "accuracy_ci": interval(boot[f"{m}.accuracy"], level),
+            "f1_ci": interval(boot[f"{m}.f1"], level),
+            "confusion": confusion(y, p),
+            "predictions": [int(v) for v in p],
+        }
+        for m, p in predictions.items()
+    }
+    return boot, methods
+
+
 def measure(job: Job) -> dict[str, Any]:
     """Everything ``classification.json`` holds."""
     corpus = corpora.movie_polarity()
@@ -123,17 +142,7 @@ def measure(job: Job) -> dict[str, Any]:
         "fine_tuning": np.asarray(tuned["held_out_logits"]).argmax(axis=1),
     }
     level, resamples = job.params["level"], job.params["resamples"]
-    boot = bootstrap(y, predictions, resamples, job.seed)
-    methods: dict[str, dict[str, Any]] = {
-        m: {
-            **scores(y, p),
-            "accuracy_ci": interval(boot[f"{m}.accuracy"], level),
-            "f1_ci": interval(boot[f"{m}.f1"], level),
-            "confusion": confusion(y, p),
-            "predictions": [int(v) for v in p],
-        }
-        for m, p in predictions.items()
-    }
+    boot, methods = method_scores(y, predictions, level, resamples, job.seed)
     diff = methods["fine_tuning"]["accuracy"] - methods["feature_extraction"]["accuracy"]
     diff_ci = interval(boot["fine_tuning.accuracy"] - boot["feature_extraction.accuracy"], level)
     return {

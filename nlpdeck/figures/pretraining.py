@@ -65,8 +65,7 @@ def draw_curve(job: Job) -> None:
     )
     acc_ax.plot(steps_total, full["accuracy"] * 100, "*", color=style.PALETTE[3], markersize=14)
     acc_ax.annotate(
-        f"全部留出集 {full['masked']:,} 个字：{full['accuracy']:.1%}\n"
-        f"基线 {full['baseline']:.1%}",
+        f"全部留出集 {full['masked']:,} 个字：{full['accuracy']:.1%}\n基线 {full['baseline']:.1%}",
         xy=(steps_total, full["accuracy"] * 100),
         xytext=(0.04, 0.62),
         textcoords="axes fraction",
@@ -104,10 +103,11 @@ def predict(hub_id: str, sentences: list[dict[str, str]], top_k: int) -> list[di
     for item in sentences:
         text, answer = item["text"], item["answer"]
         ranked = fill(text, top_k=len(tokenizer))
+        guesses = [p["token_str"] for p in ranked]
         tokens = tokenizer.tokenize(text.replace("[MASK]", answer))
-        if answer not in [p["token_str"] for p in ranked]:
+        if answer not in guesses:
             raise ValueError(
-                f"figure target fill-mask: the answer {answer!r} of {text!r} is not a "
+                f"the answer {answer!r} of {text!r} is not a "
                 f"character of {hub_id}'s vocabulary: choose another sentence in targets.py"
             )
         found.append(
@@ -115,10 +115,9 @@ def predict(hub_id: str, sentences: list[dict[str, str]], top_k: int) -> list[di
                 "text": text,
                 "answer": answer,
                 "answer_in_vocabulary": tokenizer.unk_token not in tokens,
-                "answer_rank": 1 + [p["token_str"] for p in ranked].index(answer),
+                "answer_rank": 1 + guesses.index(answer),
                 "top": [
-                    {"token": p["token_str"], "score": round(p["score"], 4)}
-                    for p in ranked[:top_k]
+                    {"token": p["token_str"], "score": round(p["score"], 4)} for p in ranked[:top_k]
                 ],
             }
         )
@@ -127,7 +126,7 @@ def predict(hub_id: str, sentences: list[dict[str, str]], top_k: int) -> list[di
 
 def draw_fill_mask(job: Job) -> None:
     params = job.params
-    hub_id = job.model(params["model"])
+    hub_id = job.model(job.target.models[0])
     results = predict(hub_id, list(params["sentences"]), params["top_k"])
     hits = sum(r["answer_rank"] == 1 for r in results)
     summary = {

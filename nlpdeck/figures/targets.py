@@ -10,6 +10,7 @@ from __future__ import annotations
 from nlpdeck.figures.target import Target
 
 ENCODER = "english-encoder"  # sentence-transformers/all-MiniLM-L6-v2, see catalog.toml
+CHINESE_SMALL = "chinese-small"  # nlpdeck/bert-mini-chinese, see catalog.toml
 
 TOPIC_TOKENS = {  # how BERTopic's c-TF-IDF and LDA count words: one tokenisation for both
     "stop_words": "english",  # scikit-learn's list, plus words every news story has
@@ -303,9 +304,11 @@ TARGETS += [
         outputs=(
             "topics.json",
             "BERTopic.png",
-            *(f"bertopic/{view}.{kind}" for view in ("barchart", "topics", "documents",
-                                                       "hierarchy") for kind in ("plotly.json",
-                                                                                 "png")),
+            *(
+                f"bertopic/{view}.{kind}"
+                for view in ("barchart", "topics", "documents", "hierarchy")
+                for kind in ("plotly.json", "png")
+            ),
         ),
         models=(ENCODER,),
         corpora=("abc_news",),
@@ -389,7 +392,7 @@ TARGETS += [
         name="peoples-daily-embeddings",
         draw="nlpdeck.figures.chinese_sample:draw",
         outputs=("data/peoples_daily_embeddings.npy", "data/peoples_daily_sample.json"),
-        models=("chinese-small",),
+        models=(CHINESE_SMALL,),
         corpora=("peoples_daily",),
         # distinct paragraphs of 100+ characters (7,296 of 19,484), 2,000 drawn with seed 0
         params={"sample": {"min_chars": 100, "size": 2000}},
@@ -407,7 +410,7 @@ TARGETS += [
                 for kind in ("plotly.json", "png")
             ),
         ),
-        models=("chinese-small",),
+        models=(CHINESE_SMALL,),
         corpora=("peoples_daily",),
         needs=("data/peoples_daily_embeddings.npy", "data/peoples_daily_sample.json"),
         params={
@@ -431,8 +434,6 @@ TARGETS += [
 
 # ---- Pre-training (the project's own Chinese BERT, nlpdeck/pretrain.py)
 
-CHINESE_SMALL = "chinese-small"  # nlpdeck/bert-mini-chinese, see catalog.toml
-
 TARGETS += [
     Target(
         name="pretraining-curve",
@@ -448,7 +449,6 @@ TARGETS += [
         outputs=("fill_mask.png", "fill_mask.json"),
         models=(CHINESE_SMALL,),
         params={
-            "model": CHINESE_SMALL,
             "top_k": 5,
             # sentences written for the deck; answer = the character that was hidden
             "sentences": [
@@ -472,7 +472,7 @@ TARGETS += [
         name="chinese-fine-tuning",
         draw="nlpdeck.figures.chinese_fine_tune:draw",
         outputs=("data/chinese_fine_tuning.json",),
-        models=("chinese-small",),
+        models=(CHINESE_SMALL,),
         corpora=("chinese_reviews",),
         params={
             # drawn from the 17,363 distinct reviews with one label (35,124 lines hold
@@ -499,7 +499,7 @@ TARGETS += [
             "chinese_classification.png",
             "data/chinese_reviews_embeddings.npy",  # the frozen features, for the tests
         ),
-        models=("chinese-small",),
+        models=(CHINESE_SMALL,),
         corpora=("chinese_reviews",),
         needs=("data/chinese_fine_tuning.json",),
         params={
