@@ -67,9 +67,15 @@ def lookup(document: Any, dotted: str) -> Any:
     return document
 
 
+def read_json(folder: Path, name: str) -> Any:
+    """A JSON file the build wrote (``name`` relative to ``folder``): the one reader the
+    figure tests share."""
+    return json.loads((folder / name).read_text(encoding="utf-8"))
+
+
 def quoted(figures: Path, of: str) -> list[tuple[Tag, Any]]:
     """Each ``<FigureNumber of=of>`` in the deck with the value it shows from the build."""
-    data = json.loads((figures / f"{of}.json").read_text(encoding="utf-8"))
+    data = read_json(figures, f"{of}.json")
     return [(t, lookup(data, t.attrs["at"])) for t in tags("figurenumber") if t.attrs["of"] == of]
 
 

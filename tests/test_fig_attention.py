@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from figure_tags import read_json
 
 from nlpdeck import env, models
 from nlpdeck.figures import attention, attention_steps, attention_views
@@ -32,12 +33,12 @@ def encoder(english_encoder: models.CachedModel):
 
 @pytest.fixture(scope="module")
 def it_figure(built_figures: Path) -> dict:
-    return json.loads((built_figures / attention.JSON).read_text(encoding="utf-8"))
+    return read_json(built_figures, attention.JSON)
 
 
 @pytest.fixture(scope="module")
 def steps(built_figures: Path) -> dict:
-    return json.loads((built_figures / attention_steps.JSON).read_text(encoding="utf-8"))
+    return read_json(built_figures, attention_steps.JSON)
 
 
 def run_model(encoder, text: str) -> tuple[list[str], object]:

@@ -5,15 +5,17 @@ the drawing code where it can be; the figure checked for missing glyphs and over
 
 from __future__ import annotations
 
-import json
 import math
 import warnings
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import deck_font
 import numpy as np
 import pytest
+from figure_tags import read_json
+from test_fig_classification import sklearn_scores
 
 from nlpdeck import corpora
 from nlpdeck.figures import chinese_classification, chinese_fine_tune, style
@@ -25,23 +27,28 @@ METHODS = ("character_bag", "feature_extraction", "fine_tuning")
 PARTS = ("train", "held_out")
 
 
-def read(figures: Path, name: str) -> Any:
-    return json.loads((figures / name).read_text(encoding="utf-8"))
-
-
 @pytest.fixture(scope="module")
 def found(built_figures: Path) -> dict[str, Any]:
-    return read(built_figures, chinese_classification.SUMMARY)
+    return read_json(built_figures, chinese_classification.SUMMARY)
 
 
 @pytest.fixture(scope="module")
 def tuned(built_figures: Path) -> dict[str, Any]:
-    return read(built_figures, chinese_fine_tune.OUTPUT)
+    return read_json(built_figures, chinese_fine_tune.OUTPUT)
 
 
 @pytest.fixture(scope="module")
 def reviews() -> corpora.Corpus:
     return corpora.chinese_reviews()
+
+
+@pytest.fixture(scope="module")
+def encoder(found) -> tuple[Any, Any]:
+    """The tokenizer and plain transformers encoder the figure names, loaded once."""
+    from transformers import AutoModel, AutoTokenizer
+
+    hub_id = found["model"]["hub_id"]
+    return AutoTokenizer.from_pretrained(hub_id), AutoModel.from_pretrained(hub_id)
 
 
 @pytest.fixture(scope="module")
@@ -55,12 +62,6 @@ def texts(tuned, reviews) -> dict[str, list[str]]:
     """What every method read: the first ``chars`` characters of each review."""
     chars = TUNING.params["chars"]
     return {part: [reviews.documents[i][:chars] for i in tuned[part]] for part in PARTS}
-
-
-def sklearn_scores(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
-    from sklearn.metrics import accuracy_score, f1_score
-
-    return float(accuracy_score(y, p)), float(f1_score(y, p, average="macro"))
 
 
 def test_targets_declare_their_inputs():
@@ -142,21 +143,20 @@ def test_baseline_is_a_bag_of_characters(found, tuned, reviews, texts):
 
 
 def test_frozen_features_are_the_encoders_mean_pooled_vectors(
-    built_figures, found, tuned, reviews, texts
+    built_figures, found, tuned, reviews, texts, encoder
 ):
     """A few vectors recomputed with plain transformers; the classifier refitted on all."""
     import torch
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
-    from transformers import AutoModel, AutoTokenizer
 
+    tokenizer, model = encoder
+    hidden_size = model.config.hidden_size
     vectors = np.load(built_figures / chinese_classification.VECTORS)
     n_train = len(texts["train"])
-    assert vectors.shape == (n_train + len(texts["held_out"]), 256)
+    assert vectors.shape == (n_train + len(texts["held_out"]), hidden_size)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
-    hub_id = found["model"]["hub_id"]
-    tokenizer, model = AutoTokenizer.from_pretrained(hub_id), AutoModel.from_pretrained(hub_id)
     rows = [0, 1, n_train, n_train + 1]
     sample = [(texts["train"] + texts["held_out"])[i] for i in rows]
     batch = tokenizer(sample, padding=True, return_tensors="pt")
@@ -168,7 +168,7 @@ def test_frozen_features_are_the_encoders_mean_pooled_vectors(
     np.testing.assert_allclose(vectors[rows], mean, atol=1e-4)
 
     setup = found["feature_extraction"]
-    assert setup["C"] in SCORING.params["C_grid"] and setup["dimensions"] == 256
+    assert setup["C"] in SCORING.params["C_grid"] and setup["dimensions"] == hidden_size
     y = np.array([found["classes"].index(reviews.labels[i]) for i in tuned["train"]])
     scaler = StandardScaler().fit(vectors[:n_train])
     classifier = LogisticRegression(C=setup["C"], max_iter=1000)
@@ -237,13 +237,15 @@ def test_fine_tuning_log(found, tuned):
     assert found["fine_tuning"]["learning_rate"] == TUNING.params["learning_rate"]
 
 
-def test_model_is_described_by_its_real_size(found):
-    from transformers import AutoConfig
-
-    model = found["model"]
-    config = AutoConfig.from_pretrained(model["hub_id"])
+def test_model_is_described_by_its_real_size(found, encoder):
+    _, bert = encoder
+    config = bert.config
     assert (config.num_hidden_layers, config.hidden_size) == (4, 256)
-    assert 4.0e6 < model["parameters"] < 4.5e6  # the catalog's "4.3M" model, encoder only
+    # counted over the encoder that made the features: the pooler (AutoModel's, and the
+    # unused one sentence-transformers adds) is no part of it
+    counted = sum(p.numel() for n, p in bert.named_parameters() if not n.startswith("pooler."))
+    assert found["model"]["parameters"] == counted
+    assert 4.0e6 < found["model"]["parameters"] < 4.5e6  # the catalog's "4.3M", encoder only
 
 
 @pytest.fixture(scope="module")
@@ -271,14 +273,13 @@ def drawn(found) -> Any:
 
 
 def test_chinese_text_renders_without_missing_glyphs(drawn, found):
-    from matplotlib.font_manager import FontProperties, findfont
     from matplotlib.text import Text
 
     fig, messages = drawn
     assert not [m for m in messages if "missing from" in m]  # matplotlib's tofu warning
-    font = findfont(FontProperties(family=style.FONT), fallback_to_default=False)
-    assert "NotoSansCJK" in Path(font).name.replace("-", "")
     shown = "".join(t.get_text() for t in fig.findobj(Text) if t.get_visible())
+    # the deck font itself (not the DejaVu fallback) has every character drawn
+    assert deck_font.missing(shown) == []
     for text in found["verdicts"].values():
         assert text in shown  # the verdicts are on the figure, whichever way they fall
     assert "字袋基线" in shown and found["model"]["hub_id"] in shown
@@ -309,12 +310,11 @@ def test_figure_texts_do_not_overlap(built_figures, drawn):
 
 
 @pytest.mark.slow
-def test_fine_tuning_is_deterministic(reviews):
+def test_fine_tuning_is_deterministic(reviews, chinese_small):
     """The Trainer run, twice on a few reviews with the same seed: identical logits."""
-    from nlpdeck import models
     from nlpdeck.figures import fine_tune
 
-    hub_id = models.require("chinese-small").hub_id
+    hub_id = chinese_small.hub_id
     params = {**TUNING.params, "train": 32, "held_out": 16, "epochs": 1, "log_every": 1}
     split = chinese_fine_tune.split(params, 1)
     texts = chinese_fine_tune.truncated(reviews.documents, params["chars"])

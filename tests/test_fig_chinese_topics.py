@@ -4,7 +4,6 @@ data with code written apart from the drawing code where it can be."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -13,9 +12,10 @@ from typing import Any
 import deck_font
 import numpy as np
 import pytest
+from figure_tags import read_json
 from test_fig_topics import assert_topic_words_are, npmi, values
 
-from nlpdeck import corpora, models
+from nlpdeck import corpora
 from nlpdeck.figures import chinese_sample, chinese_topics, plotly_export, style, topics
 from nlpdeck.figures.targets import TARGETS
 
@@ -26,18 +26,14 @@ NEW_TEXT = "上海市民周末在外滩观看烟花表演，交通部门加开�
 WORD = re.compile(r"[^\W\d_]{2,}")  # letters only (CJK included), two or more
 
 
-def read(figures: Path, name: str) -> Any:
-    return json.loads((figures / name).read_text(encoding="utf-8"))
-
-
 @pytest.fixture(scope="module")
 def found(built_figures: Path) -> dict[str, Any]:
-    return read(built_figures, chinese_topics.SUMMARY)
+    return read_json(built_figures, chinese_topics.SUMMARY)
 
 
 @pytest.fixture(scope="module")
 def drawn(built_figures: Path) -> dict[str, Any]:
-    return read(built_figures, chinese_sample.SAMPLE)
+    return read_json(built_figures, chinese_sample.SAMPLE)
 
 
 @pytest.fixture(scope="module")
@@ -80,13 +76,13 @@ def test_sample_is_the_declared_rule(drawn, sample):
     assert min(len(corpus.documents[i]) for i in sample) >= rule["min_chars"]
 
 
-def test_vectors_are_mean_pooled_by_the_chinese_bert(drawn, sample, embeddings):
+def test_vectors_are_mean_pooled_by_the_chinese_bert(drawn, sample, embeddings, chinese_small):
     """A few rows recomputed with plain transformers: last layer, mean over the
     non-padding tokens of a batch that pads, unit length."""
     import torch
     from transformers import AutoModel, AutoTokenizer
 
-    hub_id = models.require("chinese-small").hub_id
+    hub_id = chinese_small.hub_id
     assert drawn["encoder"] == hub_id
     assert embeddings.shape == (len(sample), 256) and embeddings.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(embeddings, axis=1), 1.0, atol=1e-5)
@@ -225,7 +221,7 @@ def test_a_second_fit_gives_the_same_topics(found, gold, embeddings):
 
 
 def test_barchart_shows_each_topics_words(built_figures, found):
-    figure = read(built_figures, "bertopic_zh/barchart.plotly.json")
+    figure = read_json(built_figures, "bertopic_zh/barchart.plotly.json")
     assert len(figure["data"]) == found["n_topics"]
     for trace, topic in zip(figure["data"], found["topics"], strict=True):
         words = [w.strip() for w in values(trace["y"])][::-1]  # drawn bottom-up
@@ -237,7 +233,7 @@ def test_barchart_shows_each_topics_words(built_figures, found):
 
 
 def test_document_map_places_each_paragraph_with_its_start(built_figures, found, sample):
-    figure = read(built_figures, "bertopic_zh/documents.plotly.json")
+    figure = read_json(built_figures, "bertopic_zh/documents.plotly.json")
     documents = corpora.peoples_daily().documents
     xy = np.asarray(found["umap_2d"])
     assignments = np.asarray(found["assignments"])
@@ -273,7 +269,7 @@ def drawn_text(figure: dict[str, Any]) -> str:
 def test_chinese_text_has_glyphs_in_the_deck_font(built_figures):
     """No tofu: the font the PNGs are drawn in has every character they draw."""
     for view in chinese_topics.INTERACTIVE:
-        figure = read(built_figures, plotly_export.outputs(view)[0])
+        figure = read_json(built_figures, plotly_export.outputs(view)[0])
         assert figure["layout"]["font"]["family"].startswith(style.FONT)
         text = drawn_text(figure)
         assert re.search(r"[\u4e00-\u9fff]", text), view  # there is Chinese to draw
@@ -285,7 +281,7 @@ def test_views_have_json_and_a_real_png(built_figures, view):
     from matplotlib import image
 
     json_name, png_name = plotly_export.outputs(view)
-    assert read(built_figures, json_name)["data"]
+    assert read_json(built_figures, json_name)["data"]
     png = built_figures / png_name
     assert png.read_bytes()[:4] == b"\x89PNG"
     pixels = image.imread(png)[..., :3]

@@ -4,13 +4,12 @@ logits and log), with code independent of the drawing code where it can be."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from figure_tags import printed_as_stored, quoted
+from figure_tags import printed_as_stored, quoted, read_json
 
 from nlpdeck import corpora
 from nlpdeck.figures import classification, fine_tune
@@ -20,18 +19,14 @@ TUNING = next(t for t in TARGETS if t.name == "fine-tuning")
 SCORING = next(t for t in TARGETS if t.name == "classification")
 
 
-def read(figures: Path, name: str) -> Any:
-    return json.loads((figures / name).read_text(encoding="utf-8"))
-
-
 @pytest.fixture(scope="module")
 def found(built_figures: Path) -> dict[str, Any]:
-    return read(built_figures, "classification.json")
+    return read_json(built_figures, "classification.json")
 
 
 @pytest.fixture(scope="module")
 def tuned(built_figures: Path) -> dict[str, Any]:
-    return read(built_figures, "data/fine_tuning.json")
+    return read_json(built_figures, "data/fine_tuning.json")
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +138,7 @@ def test_fine_tuning_run_is_reproducible(built_figures, tmp_path, tuned):
 
     only = [t for t in TARGETS if t.name == "fine-tuning"]
     list(build.build(only, tmp_path, progress=False))
-    again = read(tmp_path, "data/fine_tuning.json")
+    again = read_json(tmp_path, "data/fine_tuning.json")
     assert again == tuned
     assert (tmp_path / "data" / "fine_tuning.json").read_bytes() == (
         built_figures / "data" / "fine_tuning.json"

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from figure_tags import read_json
 
 from nlpdeck import env
 from nlpdeck.figures import ecosystem, seq2seq
@@ -24,10 +25,6 @@ NAMES = (
     "bert-sizes", "transfer-learning", "hf-ecosystem",
 )  # fmt: skip
 BY_NAME = {t.name: t for t in TARGETS}
-
-
-def read(folder: Path, name: str) -> Any:
-    return json.loads((folder / name).read_text(encoding="utf-8"))
 
 
 def probe(path: Path) -> dict[str, Any]:
@@ -70,7 +67,7 @@ def count_published(config: dict[str, Any]) -> dict[str, int]:
 
 
 def test_bert_parameter_counts_are_those_of_the_published_configs(built_figures):
-    drawn = read(built_figures, "bert-sizes.json")
+    drawn = read_json(built_figures, "bert-sizes.json")
     published = BY_NAME["bert-sizes"].params["published"]
     for name, config in published.items():
         assert {k: drawn[name][k] for k in ("parameters", "embeddings", "per_layer")} == (
@@ -87,8 +84,8 @@ def test_bert_parameter_counts_are_those_of_the_published_configs(built_figures)
 def test_minilm_numbers_come_from_its_cached_config_and_weights(built_figures, english_encoder):
     from safetensors import safe_open
 
-    drawn = read(built_figures, "bert-sizes.json")["MiniLM-L6"]
-    config = json.loads((english_encoder.path / "config.json").read_text(encoding="utf-8"))
+    drawn = read_json(built_figures, "bert-sizes.json")["MiniLM-L6"]
+    config = read_json(english_encoder.path, "config.json")
     assert (drawn["layers"], drawn["hidden_size"], drawn["heads"]) == (
         config["num_hidden_layers"], config["hidden_size"], config["num_attention_heads"]
     )  # fmt: skip
@@ -104,7 +101,7 @@ def test_minilm_numbers_come_from_its_cached_config_and_weights(built_figures, e
 
 
 def test_hf_ecosystem_versions_are_the_installed_and_locked_ones(built_figures):
-    drawn = read(built_figures, "hf-ecosystem.json")
+    drawn = read_json(built_figures, "hf-ecosystem.json")
     rows = BY_NAME["hf-ecosystem"].params["rows"]
     assert list(drawn) == [name for row in rows for name, _ in row]
     assert drawn == {name: importlib.metadata.version(name) for name in drawn}
@@ -129,7 +126,7 @@ def test_ecosystem_refuses_versions_the_lock_does_not_pin(tmp_path):
      ("encoder_self_attention.mp4", "encoder_self_attention.json")],
 )  # fmt: skip
 def test_videos_are_h264_of_the_declared_length(built_figures, video, record):
-    stream, drawn = probe(built_figures / video), read(built_figures, record)
+    stream, drawn = probe(built_figures / video), read_json(built_figures, record)
     assert (stream["codec_name"], stream["pix_fmt"]) == ("h264", "yuv420p")
     assert stream["width"] % 2 == 0 and stream["height"] % 2 == 0
     assert int(stream["nb_read_frames"]) == drawn["frames"]
@@ -143,7 +140,7 @@ def test_self_attention_video_shows_the_models_weights(built_figures, english_en
     import torch
     from transformers import AutoModel, AutoTokenizer
 
-    drawn = read(built_figures, "encoder_self_attention.json")
+    drawn = read_json(built_figures, "encoder_self_attention.json")
     params = BY_NAME["self-attention-video"].params
     assert (drawn["sentence"], drawn["layer"]) == (params["sentence"], params["layer"])
     assert drawn["revision"] == english_encoder.revision
@@ -164,7 +161,7 @@ def test_self_attention_video_shows_the_models_weights(built_figures, english_en
 
 def test_teacher_forcing_video_numbers_are_a_real_training_run(built_figures):
     target = BY_NAME["teacher-forcing-video"]
-    params, drawn = target.params, read(built_figures, "seq2seq_training.json")
+    params, drawn = target.params, read_json(built_figures, "seq2seq_training.json")
     pairs = seq2seq.sentence_pairs(params["grammar"])
     run = seq2seq.train(pairs, params["steps"], target.seed, keep=params["checkpoints"])
     assert drawn["pairs"] == len(pairs) == 144

@@ -3,11 +3,11 @@ with the embedded MiniLM, and the numbers the build wrote checked against them."
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from figure_tags import read_json
 
 from nlpdeck import env, models
 from nlpdeck.figures import embeddings, labels
@@ -111,7 +111,7 @@ def test_bank_senses_separate_in_the_last_layer(sentences, encoder):
 
 
 def test_json_numbers_equal_a_recomputation(built_figures: Path, sentences, encoder):
-    record = json.loads((built_figures / "contextual_embeddings.json").read_text(encoding="utf-8"))
+    record = read_json(built_figures, "contextual_embeddings.json")
     assert record["model"] == "sentence-transformers/all-MiniLM-L6-v2"
     assert set(record["words"]) >= {"bank"} and len(record["words"]) >= 2
     for word, stored in record["words"].items():
@@ -138,7 +138,7 @@ def test_json_numbers_equal_a_recomputation(built_figures: Path, sentences, enco
 def test_builder_writes_the_figures_and_their_manifest(built_figures: Path):
     from PIL import Image
 
-    manifest = json.loads((built_figures / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_json(built_figures, "manifest.json")
     made = {
         out
         for name in ("static-word", "context-word")

