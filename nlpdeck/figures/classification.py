@@ -16,10 +16,11 @@ printed on the figure follows from that interval, whichever way it falls.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from nlpdeck import corpora
 from nlpdeck.figures import fine_tune, style
@@ -51,7 +52,7 @@ def macro_f1(y: np.ndarray, p: np.ndarray) -> float:
     return float(np.mean(f1s))
 
 
-def scores(y: Sequence[int], p: Sequence[int]) -> dict[str, float]:
+def scores(y: ArrayLike, p: ArrayLike) -> dict[str, float]:
     ya, pa = np.asarray(y), np.asarray(p)
     return {"accuracy": r(accuracy(ya, pa)), "f1": r(macro_f1(ya, pa))}
 
