@@ -42,10 +42,10 @@ export: setup
 
 # The live demos (demos/*.py) run end to end and exported to HTML that the deck links
 # (served from the deck's public/notebooks/; rebuilt when a demo changes).
-DEMO_HTML := $(patsubst demos/%.py,slides/part2/public/notebooks/%.html,$(filter-out demos/prelude.py,$(wildcard demos/*.py)))
+DEMO_HTML := $(patsubst slides/part2/demos/%.py,slides/part2/public/notebooks/%.html,$(filter-out %/prelude.py,$(wildcard slides/part2/demos/*.py)))
 demos: $(DEMO_HTML)
 
-slides/part2/public/notebooks/%.html: demos/%.py | $(STAMP_PY) $(STAMP_HF)
+slides/part2/public/notebooks/%.html: slides/part2/demos/%.py | $(STAMP_PY) $(STAMP_HF)
 	$(PY) -m nlpdeck demos $< --out $(@D)
 
 # Speed, as ratios against baselines measured in the same run.
@@ -68,7 +68,7 @@ $(STAMP_NODE): package.json package-lock.json
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 	@touch $@
 
-$(STAMP_HF): $(STAMP_PY) nlpdeck/catalog.toml $(wildcard models/*/*)
+$(STAMP_HF): $(STAMP_PY) $(wildcard models/*.toml models/*/*)
 	$(PY) -m nlpdeck models install
 	@touch $@
 

@@ -24,7 +24,8 @@ def _models_install(args: argparse.Namespace) -> int:
 def _models_pretrain(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from nlpdeck import models, pretrain
+    from course import pretrain
+    from nlpdeck import models
 
     settings = pretrain.Settings() if args.steps is None else pretrain.Settings(steps=args.steps)
     out = Path(args.out) if args.out else pretrain.DEFAULT_OUT

@@ -27,7 +27,7 @@ from nbformat import NotebookNode
 from nlpdeck import env
 from nlpdeck.deck import RE_ENDREGION, RE_REGION
 
-DEMOS_DIR = env.ROOT / "demos"
+DEMOS_DIR = env.SLIDES_DIR / "part2" / "demos"
 HTML_DIR = env.SLIDES_DIR / "part2" / "public" / "notebooks"
 RE_CELL = re.compile(r"^# %%(.*)$")
 RE_CDN_SCRIPT = re.compile(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>')

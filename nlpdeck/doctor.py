@@ -18,7 +18,8 @@ import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from nlpdeck import corpora, env, models
+from course import corpora
+from nlpdeck import env, models
 
 CORPUS_SIZES = {
     "abc_news": 300,
@@ -144,7 +145,7 @@ def check_kernel() -> Iterator[Finding]:
 
     started = time.perf_counter()
     try:
-        with DeckRunner(Deck(env.ROOT / "slides.md", {}, ())) as runner:
+        with DeckRunner(Deck(env.SLIDES_DIR / "part2" / "slides.md", {}, ())) as runner:
             runner.execute_setup("import os; assert os.environ['HF_HUB_OFFLINE'] == '1'")
     except Exception as error:
         yield Finding("jupyter kernel", False, f"did not start or run: {error}", "make setup")

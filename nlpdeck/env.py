@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HF_HOME = Path(os.environ.get("NLPDECK_HF_HOME", ROOT / ".cache" / "huggingface"))
 """Project-local Hugging Face cache; NLPDECK_HF_HOME moves it (tests, doctor)."""
 
-IMAGE_DIR = ROOT / "image"
+IMAGE_DIR = ROOT / "slides" / "part2" / "image"
 SLIDES_DIR = ROOT / "slides"
 
 

@@ -20,18 +20,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from nlpdeck import env, prelude, recorded
+from nlpdeck import addons, env, prelude, recorded
 from nlpdeck.deck import Asset, CodeBlock, Deck, read_deck, show_path
 from nlpdeck.figures.target import Target
 
 BUILTIN_RUNNERS = {"js", "javascript", "ts", "typescript"}  # Slidev's own
 KERNEL_NAMES = {"display", "get_ipython", "In", "Out", "exit", "quit"}  # IPython adds these
-RE_RUNNER_KEY = re.compile(r"^\s*['\"]?([\w-]+)['\"]?\s*(?::|\()", re.M)
 RE_NO_AUTORUN = re.compile(r"\bautorun\s*:\s*false\b")
 
 
 PENDING_FILE = "figures-pending.txt"
-TARGETS_FILE = env.ROOT / "nlpdeck" / "figures" / "targets.py"
+TARGETS_FILE = env.SLIDES_DIR / "part2" / "figures" / "targets.py"
 MEDIA = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".mp4", ".webm"})
 """Figure outputs with these suffixes are pictures for slides, so some slide must show
 each one; other outputs (``.json``, ``.html``, ``.js``) are data that tests, pages or
@@ -74,9 +73,9 @@ def pending_figures(deck: Deck) -> set[str]:
 
 
 def figure_targets() -> list[Target]:
-    from nlpdeck.figures.targets import TARGETS
+    from nlpdeck.figures.build import deck_targets
 
-    return TARGETS
+    return deck_targets()
 
 
 def assets(
@@ -105,7 +104,7 @@ def _asset_problem(
     if re.match(r"^(https?:)?//", asset.url):
         message = "is fetched from the internet when the deck is shown: make it a local file"
         return f"{asset.kind} {asset.url} {message}", None
-    target = resolve_asset(asset, deck)
+    target = resolve_asset(asset, deck, figures)
     listed = target.name in pending
     figures = figures.resolve()
     figure = target.relative_to(figures).as_posix() if target.is_relative_to(figures) else None
@@ -142,7 +141,7 @@ def unshown_figures(
         for path in sorted(env.SLIDES_DIR.glob("*/slides.md"))
         if path.resolve() != deck.path.resolve() and (path.parent / "image").resolve() == figures
     ]
-    shown = {resolve_asset(a, d) for d in decks for s in d.slides for a in s.assets}
+    shown = {resolve_asset(a, d, figures) for d in decks for s in d.slides for a in s.assets}
     for t in figure_targets() if targets is None else targets:
         for out in t.outputs:
             if Path(out).suffix.lower() in MEDIA and figures / out not in shown:
@@ -176,12 +175,22 @@ def web_fonts(deck: Deck) -> Iterator[Finding]:
         )
 
 
-def resolve_asset(asset: Asset, deck: Deck) -> Path:
-    """Where Vite finds it: ``/x`` in the deck's public/, else relative to the markdown."""
+PAGES = frozenset({".html", ".js", ".css"})
+"""Files of the figure folder the addon serves at their own URL (an iframe's page)."""
+
+
+def resolve_asset(asset: Asset, deck: Deck, figures: Path = env.IMAGE_DIR) -> Path:
+    """Where the deck's server finds it: ``/x`` in the deck's public/, or a page of the
+    figure folder at its path from the deck (``/image/interactive/view.html``, served by
+    the addon); anything else relative to the markdown."""
     url = asset.url.split("#")[0].split("?")[0]
-    if url.startswith("/"):
-        return deck.dir / "public" / url.lstrip("/")
-    return (asset.path.parent / url).resolve()
+    if not url.startswith("/"):
+        return (asset.path.parent / url).resolve()
+    public = deck.dir / "public" / url.lstrip("/")
+    page = (deck.dir / url.lstrip("/")).resolve()
+    if not public.exists() and page.suffix in PAGES and page.is_relative_to(figures.resolve()):
+        return page
+    return public
 
 
 def mislabelled_python(deck: Deck) -> Iterator[Finding]:
@@ -209,27 +218,19 @@ def _looks_like_python(code: str) -> bool:
 
 
 def runnerless_monaco(deck: Deck) -> Iterator[Finding]:
-    """``{monaco-run}`` blocks in a language neither Slidev nor setup/code-runners.ts runs."""
-    runners = BUILTIN_RUNNERS | custom_runners(deck.dir)
+    """``{monaco-run}`` blocks in a language neither Slidev nor the deck's addons run."""
+    runners = BUILTIN_RUNNERS | addons.runner_languages(deck.headmatter, deck.dir)
     for block in deck.blocks():
         if block.monaco_run and block.lang not in runners:
             yield Finding(
                 block.markdown,
                 block.fence_line,
                 block.slide,
-                f"{{monaco-run}} block in {block.lang!r} has no code runner: add one "
-                f"in {show_path(deck.dir / 'setup' / 'code-runners.ts')} "
+                f"{{monaco-run}} block in {block.lang!r} has no code runner: enable an addon "
+                "that runs it in the headmatter (`addons: [nlpdeck]` runs Python), or list "
+                "the deck's own runner under `nlpdeck: runners:` "
                 f"(runners: {', '.join(sorted(runners))})",
             )
-
-
-def custom_runners(deck_dir: Path) -> set[str]:
-    """Language keys of the object ``defineCodeRunnersSetup`` returns."""
-    setup = deck_dir / "setup" / "code-runners.ts"
-    if not setup.exists():
-        return set()
-    body = setup.read_text(encoding="utf-8").partition("defineCodeRunnersSetup")[2]
-    return {m.group(1) for m in RE_RUNNER_KEY.finditer(body)} - {"return", "async", "function"}
 
 
 def live_blocks(deck: Deck) -> Iterator[Finding]:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from nlpdeck import env
 
-CATALOG_FILE = Path(__file__).with_name("catalog.toml")
+CATALOG_FILE = env.ROOT / "models" / "catalog.toml"
 INSTALL_HINT = "make models"
 FETCH_HINT = "make models-fetch"
 

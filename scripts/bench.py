@@ -87,8 +87,9 @@ def figures_command(*args: str) -> None:
 
 
 def bench_figures() -> None:
-    from nlpdeck.figures.targets import TARGETS
+    from nlpdeck.figures.build import deck_targets
 
+    TARGETS = deck_targets()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "image"
         cold = seconds(lambda: figures_command("--out", str(out)))
@@ -117,9 +118,12 @@ def bench_topic_group() -> None:
     instance, loaded before timing; UMAP's numba code compiled by a first fit)."""
     import numpy as np
 
-    from nlpdeck import corpora, models
-    from nlpdeck.figures import sentence_vectors, topics
-    from nlpdeck.figures.targets import TARGETS
+    from course import corpora
+    from nlpdeck import models
+    from nlpdeck.figures.build import deck_targets
+
+    TARGETS = deck_targets()
+    from part2.figures import sentence_vectors, topics
 
     with tempfile.TemporaryDirectory() as tmp:
         cold = seconds(lambda: figures_command("--out", str(Path(tmp) / "image"), *TOPIC_GROUP))
@@ -242,7 +246,7 @@ def bench_live_runner(rounds: int = 40) -> None:
 
 
 def bench_pretraining() -> None:
-    from nlpdeck import pretrain
+    from course import pretrain
 
     record = pretrain.recorded()
     started = time.perf_counter()

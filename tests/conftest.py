@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import pytest
 
-from nlpdeck import env, models
+from nlpdeck import env
 
 
 @pytest.fixture
@@ -19,29 +19,6 @@ def empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     """Point the toolkit at an empty Hugging Face cache for one test."""
     monkeypatch.setattr(env, "HF_HOME", tmp_path / "hf")
     yield tmp_path / "hf"
-
-
-@pytest.fixture(scope="session")
-def english_encoder() -> models.CachedModel:
-    """The embedded MiniLM, which `make test` registers before the suite runs."""
-    return models.require("english-encoder")
-
-
-@pytest.fixture(scope="session")
-def chinese_small() -> models.CachedModel:
-    """The project's own Chinese BERT, which `make test` registers before the suite runs."""
-    return models.require("chinese-small")
-
-
-@pytest.fixture(scope="session")
-def built_figures(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every figure target built once per session into a temporary folder, by the real
-    drawing code: a broken figure script fails here, and tests read the numbers from it."""
-    from nlpdeck.figures import build
-
-    out = tmp_path_factory.mktemp("figures")
-    list(build.build(figures=out, progress=False))
-    return out
 
 
 class DeckBuild(NamedTuple):

@@ -28,7 +28,7 @@ from nlpdeck.deck import Slide, read_deck
 DECK = env.ROOT / "slides" / "part2" / "slides.md"
 SCRIPT = Path(__file__).parent / "browser" / "render_deck.mjs"
 SHOTS = env.ROOT / "build" / "slides" / DECK.parent.name
-VITE_CONFIG = (DECK.parent / "vite.config.ts").relative_to(env.ROOT)
+VITE_CONFIG = "slidev-addon-nlpdeck/vite.config.ts"
 
 
 def shown_title(slide: Slide) -> str | None:

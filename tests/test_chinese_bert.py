@@ -2,7 +2,7 @@
 
 It loads offline by hub id from the cache `make models` fills, scores on held-out People's
 Daily paragraphs what its ``training.json`` records, and beats the trivial baseline.
-Retraining it (``nlpdeck.pretrain.reproduce``) takes a quarter of an hour: the benchmark
+Retraining it (``course.pretrain.reproduce``) takes a quarter of an hour: the benchmark
 does that, not these tests.
 """
 
@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from nlpdeck import corpora, models, pretrain
+from course import corpora, pretrain
+from nlpdeck import models
 
 HUB_ID = pretrain.HUB_ID  # the id the model was trained and published under
 

@@ -13,7 +13,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff():
-    result = run("ruff", "check", "nlpdeck", "tests", "scripts", "demos")
+    result = run("ruff", "check", "nlpdeck", "course", "slides", "tests", "scripts")
     assert result.returncode == 0, result.stdout
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from nlpdeck import corpora
+from course import corpora
 
 
 @pytest.mark.parametrize(

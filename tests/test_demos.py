@@ -72,7 +72,7 @@ def test_demo_runs_end_to_end_and_exports_html(exported, demo):
 
 
 def test_demo_notebook_keeps_every_cell(tmp_path):
-    book = demos.notebook(env.ROOT / "demos" / "bank.py")
+    book = demos.notebook(demos.DEMOS_DIR / "bank.py")
     nbformat.validate(book)
     assert book.cells[0].cell_type == "markdown"
     assert all("# region" not in c.source for c in book.cells)

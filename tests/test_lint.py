@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from nlpdeck import env, lint
+from nlpdeck import addons, env, lint
 from nlpdeck.deck import read_deck
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -45,12 +45,16 @@ def test_monaco_run_without_runner_and_unclosed_fence():
     assert any(f.startswith("46 4 fence ````python is never closed") for f in found)
 
 
-def test_custom_runner_keys_are_read(tmp_path):
-    (tmp_path / "setup").mkdir()
-    (tmp_path / "setup" / "code-runners.ts").write_text(
-        "export default defineCodeRunnersSetup(() => ({\n  python: runPython,\n}))\n"
-    )
-    assert lint.custom_runners(tmp_path) == {"python"}
+def test_runner_languages_come_from_the_addons_the_deck_enables(tmp_path):
+    addon = tmp_path / "node_modules" / "slidev-addon-demo"
+    addon.mkdir(parents=True)
+    (addon / "package.json").write_text('{"nlpdeck": {"runners": ["r"]}}')
+    local = tmp_path / "deck" / "my-addon"
+    local.mkdir(parents=True)
+    (local / "package.json").write_text('{"nlpdeck": {"runners": ["julia"]}}')
+    headmatter = {"addons": ["demo", "./my-addon", "absent"], "nlpdeck": {"runners": ["sql"]}}
+    assert addons.runner_languages(headmatter, tmp_path / "deck") == {"r", "julia", "sql"}
+    assert addons.runner_languages({}, tmp_path / "deck") == set()
 
 
 def test_names_defined_in_earlier_blocks_or_later_for_functions(tmp_path):
@@ -97,7 +101,7 @@ def test_every_asset_is_a_figure_target_output_or_a_source(tmp_path):
     stray, gone, unbuilt = (message for _, _, message in found)
     assert stray.startswith(
         "img ./image/stray.png is in the figure folder but no figure target makes it: "
-        "declare one in nlpdeck/figures/targets.py"
+        "declare one in slides/part2/figures/targets.py"
     )
     assert gone.startswith("img /gone.svg not found (looked for ")
     assert gone.endswith("public/gone.svg): run `make figures` or fix the path")
@@ -112,7 +116,7 @@ def test_every_picture_a_target_makes_is_shown(tmp_path):
         "unbuilt.mp4 (figure target unbuilt) is shown on no slide: show it, or stop making it"
     ]
     assert found[0].path == lint.TARGETS_FILE and found[0].slide == 0
-    assert str(found[0]).startswith("nlpdeck/figures/targets.py:1: unbuilt.mp4")
+    assert str(found[0]).startswith("slides/part2/figures/targets.py:1: unbuilt.mp4")
 
 
 def test_unshown_figures_are_checked_only_for_decks_showing_the_figure_folder(tmp_path):
@@ -121,7 +125,7 @@ def test_unshown_figures_are_checked_only_for_decks_showing_the_figure_folder(tm
 
 
 def test_project_figures_are_all_shown_and_all_made_by_targets():
-    from nlpdeck.figures.targets import TARGETS
+    from part2.figures.targets import TARGETS
 
     deck = read_deck(env.ROOT / "slides" / "part2" / "slides.md")
     assert [str(f) for f in lint.unshown_figures(deck)] == []

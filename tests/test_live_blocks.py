@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nlpdeck import demos, env, lint, prelude, recorded
+from nlpdeck import addons, demos, env, lint, prelude, recorded
 from nlpdeck.deck import read_deck
 from nlpdeck.kernel import DeckRunner
 
@@ -93,7 +93,7 @@ def test_project_deck_live_blocks_are_recorded_and_run_on_click():
     blocks = recorded.live_blocks(deck)
     assert len(blocks) == len(demos.demo_files()) and all(b.snippet for b in blocks)  # demos/
     assert [str(f) for f in lint.live_blocks(deck)] == []
-    assert lint.custom_runners(deck.dir) == {"python"}
+    assert {"python", "py"} <= addons.runner_languages(deck.headmatter, deck.dir)
 
 
 def test_server_refuses_a_kernel_whose_prelude_fails_and_leaves_none_running(tmp_path):

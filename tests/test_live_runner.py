@@ -239,7 +239,8 @@ def test_proxy_serves_only_the_decks_own_pages(presenting):
 
 def test_token_is_not_served_nor_in_the_repository(presenting):
     token = presenting.token
-    pages = ("/", "/1", "/setup/python-runner.ts", "/setup/jupyter-kernel.ts", "/vite.config.ts")
+    addon = f"/@fs{env.ROOT}/slidev-addon-nlpdeck"
+    pages = ("/", "/1", f"{addon}/client/python-runner.ts", f"{addon}/client/jupyter-kernel.ts")
     for path in pages:
         with urllib.request.urlopen(presenting.deck_url + path, timeout=60) as response:
             assert token not in response.read().decode(errors="replace"), path

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from nlpdeck import env, models, pretrain
+from course import pretrain
+from nlpdeck import env, models
 
 MINILM = "sentence-transformers/all-MiniLM-L6-v2"
 SMALL_CHINESE = pretrain.HUB_ID  # the id the model was trained and published under

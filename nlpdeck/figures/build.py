@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib
+import importlib.machinery
 import importlib.metadata
 import importlib.util
 import json
@@ -31,6 +32,7 @@ import os
 import random
 import shutil
 import sys
+import sysconfig
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -38,7 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nlpdeck import corpora, env, models
+from course import corpora
+from nlpdeck import env, models
 from nlpdeck.figures.target import Job, Target
 
 MANIFEST = "manifest.json"
@@ -55,30 +58,56 @@ def _sha256(data: bytes) -> str:
 
 
 def code_files(module: str) -> list[Path]:
-    """The module's file and, transitively, every ``nlpdeck`` module it imports.
+    """The module's file and, transitively, every module of the project it imports: the
+    toolkit, shared course content and the deck's own code, never installed packages.
 
     Read with :mod:`ast`, not imported, so planning a build imports no torch.
     """
     seen: dict[str, Path] = {}
-    todo = [module]
+    parts = module.split(".")
+    todo = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]  # its packages, run first
     while todo:
         name = todo.pop()
-        try:
-            spec = importlib.util.find_spec(name)
-        except ModuleNotFoundError:  # ``from nlpdeck.x import Name``: Name is no module
+        path = None if name in seen else _project_file(name)
+        if path is None:
             continue
-        if name in seen or spec is None or spec.origin is None:
-            continue
-        path = Path(spec.origin)
         seen[name] = path
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                base = node.module
+            if isinstance(node, ast.ImportFrom):
+                base = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
                 todo += [base] + [f"{base}.{alias.name}" for alias in node.names]
             elif isinstance(node, ast.Import):
                 todo += [alias.name for alias in node.names]
-        todo = [n for n in todo if n == "nlpdeck" or n.startswith("nlpdeck.") or n == module]
     return sorted(seen.values())
+
+
+def _project_file(name: str) -> Path | None:
+    """The file of a module that belongs to the project, else None. The top-level package
+    is looked up first: finding ``torch.nn`` would import torch, finding ``torch`` does not."""
+    try:
+        top = importlib.util.find_spec(name.partition(".")[0])
+        if top is None or not any(_in_project(Path(p)) for p in _places(top)):
+            return None
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):  # ``from x import Name``: Name is no module
+        return None
+    if spec is None or not spec.has_location or spec.origin is None:
+        return None
+    return Path(spec.origin)
+
+
+def _places(spec: importlib.machinery.ModuleSpec) -> list[str]:
+    """Where a module lives: its file, or a namespace package's folders."""
+    if spec.has_location and spec.origin:
+        return [spec.origin]
+    return list(spec.submodule_search_locations or [])
+
+
+def _in_project(path: Path) -> bool:
+    installed = {Path(sysconfig.get_path(k)) for k in ("purelib", "platlib")}
+    path = path.resolve()
+    return path.is_relative_to(env.ROOT) and not any(path.is_relative_to(d) for d in installed)
 
 
 def inputs(target: Target, figures: Path) -> dict[str, Any]:
@@ -221,13 +250,20 @@ def plan(
 ) -> list[Step]:
     """Each selected target with the reason it is stale (``""`` when fresh)."""
     if targets is None:
-        from nlpdeck.figures.targets import TARGETS
-
-        targets = TARGETS
+        targets = deck_targets()
     targets = list(targets)
     validate(targets)
     manifest = read_manifest(figures)
     return [Step(t, staleness(t, figures, manifest)) for t in select(targets, only)]
+
+
+def deck_targets() -> list[Target]:
+    """The figure targets of the deck in slides/part2."""
+    if str(env.SLIDES_DIR) not in sys.path:
+        sys.path.insert(0, str(env.SLIDES_DIR))
+    from part2.figures.targets import TARGETS
+
+    return list(TARGETS)
 
 
 def _seed(seed: int) -> None:

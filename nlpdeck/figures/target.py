@@ -20,7 +20,7 @@ class Target:
                  are hashed as code.
     ``outputs``  file names relative to the figure folder (``image/``).
     ``models``   catalog roles or hub ids; their cached revision is an input.
-    ``corpora``  names in :data:`nlpdeck.corpora.SOURCE_FILES`; their bytes are inputs.
+    ``corpora``  names in :data:`course.corpora.SOURCE_FILES`; their bytes are inputs.
     ``files``    repository-relative data files (e.g. a sentence list).
     ``needs``    outputs of earlier targets this one reads (from the same figure folder).
     ``params``   plain JSON values handed to the drawing function.
