@@ -1,8 +1,10 @@
-# Two commands do everything: `make present` (show the deck) and `make test`.
+# Two commands do everything: `make present` (show a deck) and `make test`.
 # Every set-up step is a file target, so a second run installs nothing.
+# Deck commands take DECK=slides/<name> (its folder or its slides.md); without it, the
+# repository's one deck (with several, the error lists them).
 
 PYTHON     ?= python3.11
-DECK       ?= slides/part2/slides.md
+DECK       ?=
 VENV       := .venv
 PY         := $(VENV)/bin/python
 HF_HOME    := $(CURDIR)/.cache/huggingface
@@ -16,9 +18,9 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: present test check figures export demos bench setup system models models-fetch doctor lock
+.PHONY: present test check figures export demos new bench setup system models models-fetch doctor lock
 
-# The deck with live Python: jupyter-server (loopback, fresh token) + slidev, one kernel
+# A deck with live Python: jupyter-server (loopback, fresh token) + slidev, one kernel
 # with the deck's prelude loaded (nlpdeck/present.py); Ctrl-C or q stops both.
 present: setup demos
 	$(PY) -m nlpdeck present $(DECK)
@@ -26,27 +28,27 @@ present: setup demos
 test: setup
 	$(PY) -m pytest
 
-# Lint the deck and run every Python block it shows, in one kernel: DECK=path to check another.
+# Lint a deck and run every Python block it shows, in one kernel.
 check: setup
 	$(PY) -m nlpdeck check $(DECK)
 
-# Rebuild the figures whose inputs changed (FIGURE=name for one target and what it needs).
+# Rebuild a deck's figures whose inputs changed (FIGURE=name: one target and what it needs).
 figures: setup
-	$(PY) -m nlpdeck figures $(FIGURE)
+	$(PY) -m nlpdeck figures $(DECK) $(if $(FIGURE),--target $(FIGURE))
 
-# The deck as PDF and one PNG per slide, rendered by Debian's chromium.
-EXPORT := build/export/$(notdir $(patsubst %/,%,$(dir $(DECK))))
+# A deck as PDF and one PNG per slide (build/slides/<name>/export/), by Debian's chromium.
 export: setup
-	npx slidev export $(DECK) --output $(EXPORT).pdf --executable-path /usr/bin/chromium
-	npx slidev export $(DECK) --format png --output $(EXPORT)-png --executable-path /usr/bin/chromium
+	$(PY) -m nlpdeck export $(DECK)
 
-# The live demos (demos/*.py) run end to end and exported to HTML that the deck links
-# (served from the deck's public/notebooks/; rebuilt when a demo changes).
-DEMO_HTML := $(patsubst slides/part2/demos/%.py,slides/part2/public/notebooks/%.html,$(filter-out %/prelude.py,$(wildcard slides/part2/demos/*.py)))
-demos: $(DEMO_HTML)
+# A deck's live demos (demos/*.py) run end to end and exported to HTML that the deck
+# links (its public/notebooks/; only demos changed since their last export).
+demos: setup
+	$(PY) -m nlpdeck demos $(DECK)
 
-slides/part2/public/notebooks/%.html: slides/part2/demos/%.py | $(STAMP_PY) $(STAMP_HF)
-	$(PY) -m nlpdeck demos $< --out $(@D)
+# A new deck, live from its first run: make new NAME=part3 [DECK_LANG=zh-CN]
+new: setup
+	@test -n "$(NAME)" || { echo "make new NAME=<name> [DECK_LANG=en|zh-CN]"; exit 2; }
+	$(PY) -m nlpdeck new slides/$(NAME) --lang $(or $(DECK_LANG),en)
 
 # Speed, as ratios against baselines measured in the same run.
 bench: setup
@@ -80,7 +82,7 @@ models-fetch: $(STAMP_PY)
 
 doctor:
 	@test -x $(PY) || { echo "MISSING  python env: run make setup"; exit 1; }
-	@$(PY) -m nlpdeck doctor
+	@$(PY) -m nlpdeck doctor $(DECK)
 
 # Maintainers: re-pin the full Python dependency set after changing pyproject.toml.
 lock:

@@ -7,9 +7,9 @@ Hugging Face format with ``training.json`` recording how it was made and how wel
 fills masked characters in held-out paragraphs. ``make models`` registers the committed
 copy (``models/bert-mini-chinese``) in the local cache as ``nlpdeck/bert-mini-chinese``.
 
-    $ python -m nlpdeck models pretrain --steps 50 --out build/models/try
+    $ python -m course.pretrain --steps 50 --out build/models/try
 
-    >>> from nlpdeck import pretrain
+    >>> from course import pretrain
     >>> [i for i in range(40) if pretrain.is_heldout(i)]
     [0, 9, 10, 33]
 """
@@ -522,7 +522,7 @@ training text), {t["schedule"]}, dropout {settings["dropout"]}, seed {settings["
 - **Cost:** {t["wall_clock_seconds"]:.0f} s on {t["threads"]} CPU threads \
 ({t["cpu_seconds"]:.0f} CPU-seconds; load average {load["start"]:.1f} at the start, \
 {load["end"]:.1f} at the end). `training.json` records every setting and both loss curves; \
-`python -m nlpdeck models pretrain` reproduces the run.
+`python -m course.pretrain` reproduces the run.
 
 ## How good it is
 
@@ -573,3 +573,34 @@ def reproduce(record: dict[str, Any]) -> float:
     with tempfile.TemporaryDirectory(prefix="bert-mini-chinese-") as tmp:
         again = pretrain(Path(tmp), Settings(**record["settings"]))
     return again["evaluation"]["full"]["accuracy"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m course.pretrain``: retrain into build/models/bert-mini-chinese."""
+    import argparse
+
+    from nlpdeck.files import sha256_file
+
+    parser = argparse.ArgumentParser(prog="python -m course.pretrain", description=__doc__)
+    parser.add_argument("--steps", type=int, help="training steps (default: the recorded run's)")
+    parser.add_argument("--out", help="output folder (default: build/models/bert-mini-chinese)")
+    args = parser.parse_args(argv)
+    settings = Settings() if args.steps is None else Settings(steps=args.steps)
+    out = Path(args.out) if args.out else DEFAULT_OUT
+    record = pretrain(out, settings)
+    full, seconds = record["evaluation"]["full"], record["training"]["wall_clock_seconds"]
+    print(
+        f"saved {out}: held-out accuracy {full['accuracy']:.4f} on {full['masked']} masked "
+        f"characters (most frequent character: {full['baseline']:.4f}); {seconds:.0f} s"
+    )
+    print(
+        f"model.safetensors sha256 {sha256_file(out / 'model.safetensors')}\nto publish: copy "
+        f"the folder to {COMMITTED_DIR.relative_to(env.ROOT)}/, put the sha256 in "
+        f"{models.CATALOG_FILE.relative_to(env.ROOT)}, run `make models`"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    env.activate()
+    raise SystemExit(main())

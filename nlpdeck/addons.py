@@ -43,14 +43,18 @@ def manifest(folder: Path) -> dict[str, Any]:
     return dict(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else {}
 
 
-def runner_languages(headmatter: dict[str, Any], deck_dir: Path) -> set[str]:
-    """Fence languages the deck's addons run, plus those the deck declares for runners of
-    its own (``nlpdeck: runners: [...]`` in the headmatter)."""
+def enabled(headmatter: dict[str, Any], deck_dir: Path) -> dict[str, Path | None]:
+    """Each addon the headmatter names, with its folder (None: Slidev will not find it)."""
     names = headmatter.get("addons") or []
+    return {
+        str(n): addon_folder(str(n), deck_dir) for n in (names if isinstance(names, list) else [])
+    }
+
+
+def runner_languages(headmatter: dict[str, Any], deck_dir: Path) -> set[str]:
+    """Fence languages the deck's addons run."""
     found: set[str] = set()
-    for name in names if isinstance(names, list) else []:
-        folder = addon_folder(str(name), deck_dir)
+    for folder in enabled(headmatter, deck_dir).values():
         if folder is not None:
             found |= set(manifest(folder).get("nlpdeck", {}).get("runners", []))
-    own = (headmatter.get("nlpdeck") or {}).get("runners", [])
-    return found | {str(lang) for lang in own}
+    return found

@@ -1,6 +1,7 @@
 """``make check [DECK=...]``: lint a deck, run its Python blocks, print a per-slide table.
 
-Exit status 1 on any lint finding (pending figures aside) or any failed block.
+Exit status 1 on any lint finding (pending figures aside) or any failed block. A deck
+with no Python blocks is linted only: no kernel is started.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from nlpdeck import lint, recorded
-from nlpdeck.deck import read_deck, show_path
-from nlpdeck.kernel import BlockResult, DeckRunner
+from nlpdeck import lint, project
+from nlpdeck.deck import show_path
+from nlpdeck.kernel import BlockResult, DeckRunner, python_blocks
 
 
 def table(results: list[BlockResult]) -> str:
@@ -35,18 +36,18 @@ def table(results: list[BlockResult]) -> str:
     ).rstrip()
 
 
-def main(path: str | Path, timeout: float) -> int:
-    if not Path(path).is_file():
-        print(
-            f"deck {path} not found: give the path of a Slidev markdown file, "
-            "e.g. make check DECK=slides/part2/slides.md"
-        )
-        return 2
-    deck = read_deck(path)
+def main(given: str | Path | None, timeout: float) -> int:
+    deck = project.find(given)
     findings = lint.lint(deck)
     failing = [f for f in findings if not f.pending]
     for finding in findings:
         print(("pending  " if finding.pending else "lint     ") + str(finding))
+    if not python_blocks(deck.deck):
+        print(
+            f"{show_path(deck.path)} shows no Python block: nothing to run, no kernel "
+            f"started; {len(failing)} lint findings"
+        )
+        return 1 if failing else 0
     with DeckRunner(deck, timeout=timeout) as runner:
         for block in tqdm(runner.blocks, desc=show_path(deck.path), unit="block"):
             runner.run(block)
@@ -64,7 +65,6 @@ def main(path: str | Path, timeout: float) -> int:
         f"\n{', '.join(f'{n} {s}' for s, n in counts.items())}; "
         f"{len(failing)} lint findings; outputs recorded in {show_path(record)}"
     )
-    if recorded.live_blocks(deck):
-        shown = show_path(recorded.record_path(deck.dir))
-        print(f"live blocks' outputs, shown where no kernel runs: {shown}")
+    if deck.records.exists():
+        print(f"live blocks' outputs, shown where no kernel runs: {show_path(deck.records)}")
     return 1 if failed or failing else 0

@@ -1,5 +1,8 @@
-"""Command line: ``python -m nlpdeck doctor | check | present | demos | figures | models``.
+"""Command line: ``python -m nlpdeck doctor | check | figures | demos | present | export |
+new | models``.
 
+Every deck command takes the deck as ``[DECK]``: a Slidev markdown file or a deck's
+folder; without it, the repository's one deck (with several, the error lists them).
 The offline environment is activated before any Hugging Face import, except for
 ``models fetch``, the one command that is meant to reach the Hub.
 """
@@ -18,29 +21,6 @@ def _models_install(args: argparse.Namespace) -> int:
 
     for found in models.install_local():
         print(f"cached {found.hub_id} @ {found.revision} -> {found.path}")
-    return 0
-
-
-def _models_pretrain(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from course import pretrain
-    from nlpdeck import models
-
-    settings = pretrain.Settings() if args.steps is None else pretrain.Settings(steps=args.steps)
-    out = Path(args.out) if args.out else pretrain.DEFAULT_OUT
-    record = pretrain.pretrain(out, settings)
-    full, seconds = record["evaluation"]["full"], record["training"]["wall_clock_seconds"]
-    print(
-        f"saved {out}: held-out accuracy {full['accuracy']:.4f} on {full['masked']} masked "
-        f"characters (most frequent character: {full['baseline']:.4f}); {seconds:.0f} s"
-    )
-    sha = models.sha256_file(out / "model.safetensors")
-    print(
-        f"model.safetensors sha256 {sha}\nto publish: copy the folder to "
-        f"{pretrain.COMMITTED_DIR.relative_to(env.ROOT)}/, put the sha256 in "
-        f"{models.CATALOG_FILE.relative_to(env.ROOT)}, run `make models`"
-    )
     return 0
 
 
@@ -73,52 +53,68 @@ def _models_list(args: argparse.Namespace) -> int:
 def _figures(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from nlpdeck import project
     from nlpdeck.figures import build
 
-    figures = Path(args.out) if args.out else env.IMAGE_DIR
+    deck = project.find(args.deck)
+    figures = Path(args.out).resolve() if args.out else deck.figures
     try:
         if args.list:
-            for step in build.plan(figures=figures, only=args.only):
+            for step in build.plan(deck, figures, only=args.target):
                 state = f"stale: {step.reason}" if step.reason else "fresh"
                 print(f"{step.target.name:26} {state}")
             return 0
         rebuilt = 0
-        for target, reason in build.build(figures=figures, only=args.only, force=args.force):
+        for target, reason in build.build(deck, figures, only=args.target, force=args.force):
             rebuilt += 1
             print(f"built {target.name} ({reason}): {', '.join(target.outputs)}")
     except build.FigureBuildError as error:
         print(error, file=sys.stderr)
         return 1
-    print(f"{rebuilt} figure target(s) rebuilt" if rebuilt else "figures are up to date")
+    if not deck.targets():
+        print(f"{deck.name} declares no figure targets ({deck.targets_file} is absent)")
+    else:
+        print(f"{rebuilt} figure target(s) rebuilt" if rebuilt else "figures are up to date")
     return 0
 
 
 def _doctor(args: argparse.Namespace) -> int:
     from nlpdeck import doctor
 
-    return doctor.main()
+    return doctor.main(args.deck)
 
 
 def _present(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from nlpdeck import present
+    from nlpdeck import present, project
 
     try:
-        return present.present(Path(args.deck), args.port)
+        return present.present(project.find(args.deck), args.port)
     except (RuntimeError, TimeoutError) as error:
         print(f"nlpdeck present: {error}", file=sys.stderr)
         return 1
 
 
 def _demos(args: argparse.Namespace) -> int:
+    from nlpdeck import demos, project
+
+    deck = project.find(args.deck)
+    for path in deck.demo_files() if args.force else demos.stale(deck):
+        print(f"exported {path.name} -> {demos.export_html(path, deck)}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from nlpdeck import export, project
+
+    return export.export(project.find(args.deck))
+
+
+def _new(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from nlpdeck import demos
+    from nlpdeck import scaffold
 
-    for path in [Path(p) for p in args.files] or demos.demo_files():
-        print(f"exported {path} -> {demos.export_html(path, Path(args.out))}")
-    return 0
+    return scaffold.main(Path(args.folder), args.lang, args.title)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -127,30 +123,51 @@ def _check(args: argparse.Namespace) -> int:
     return check.main(args.deck, args.timeout)
 
 
+def _deck_argument(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "deck", nargs="?", help="the deck: its slides.md or its folder (default: the only deck)"
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="nlpdeck", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
-    commands.add_parser("doctor", help="check everything the deck needs").set_defaults(run=_doctor)
+    doctor = commands.add_parser("doctor", help="check everything a deck needs")
+    _deck_argument(doctor)
+    doctor.set_defaults(run=_doctor)
     check = commands.add_parser("check", help="lint a deck and run its Python blocks")
-    check.add_argument("deck", nargs="?", default="slides/part2/slides.md")
+    _deck_argument(check)
     check.add_argument("--timeout", type=float, default=600.0, help="seconds per block")
     check.set_defaults(run=_check)
-    present = commands.add_parser("present", help="the deck with a live Python kernel")
-    present.add_argument("deck", nargs="?", default="slides/part2/slides.md")
+    present = commands.add_parser("present", help="a deck with a live Python kernel")
+    _deck_argument(present)
     present.add_argument(
         "--port", type=int, help="the deck's port (default: 3030 or the next free)"
     )
     present.set_defaults(run=_present)
-    demo_cmd = commands.add_parser("demos", help="run demos/*.py and export them to HTML")
-    demo_cmd.add_argument("files", nargs="*", help="demo files (default: all)")
-    demo_cmd.add_argument("--out", default="slides/part2/public/notebooks", help="HTML folder")
+    demo_cmd = commands.add_parser(
+        "demos", help="run a deck's demos and export them to HTML (those that changed)"
+    )
+    _deck_argument(demo_cmd)
+    demo_cmd.add_argument("--force", action="store_true", help="export every demo")
     demo_cmd.set_defaults(run=_demos)
-    figures = commands.add_parser("figures", help="rebuild stale figures (image/)")
-    figures.add_argument("only", nargs="*", help="target names (default: all)")
+    figures = commands.add_parser("figures", help="rebuild a deck's stale figures")
+    _deck_argument(figures)
+    figures.add_argument(
+        "--target", action="append", default=[], help="one target (and what it needs); repeat"
+    )
     figures.add_argument("--force", action="store_true", help="rebuild even if fresh")
     figures.add_argument("--list", action="store_true", help="show each target's state")
-    figures.add_argument("--out", help="figure folder (default: image/)")
+    figures.add_argument("--out", help="figure folder (default: the deck's)")
     figures.set_defaults(run=_figures)
+    export = commands.add_parser("export", help="a deck as PDF and one PNG per slide")
+    _deck_argument(export)
+    export.set_defaults(run=_export)
+    new = commands.add_parser("new", help="start a deck: live Python, a figure, checked code")
+    new.add_argument("folder", help="the new deck's folder, e.g. slides/part3")
+    new.add_argument("--lang", choices=("en", "zh-CN"), default="en", help="the deck's language")
+    new.add_argument("--title", help="the deck's title (default: from the folder name)")
+    new.set_defaults(run=_new)
     model_cmd = commands.add_parser("models", help="the local model cache")
     model_sub = model_cmd.add_subparsers(dest="action", required=True)
     model_sub.add_parser(
@@ -160,19 +177,19 @@ def parser() -> argparse.ArgumentParser:
     fetch.add_argument("ids", nargs="*", help="hub ids or roles (default: all hub-only)")
     fetch.set_defaults(run=_models_fetch)
     model_sub.add_parser("list", help="catalog and cache state").set_defaults(run=_models_list)
-    pretrain = model_sub.add_parser(
-        "pretrain", help="pre-train the project's small Chinese BERT (~15 min on 2 cores)"
-    )
-    pretrain.add_argument("--steps", type=int, help="training steps (default: the recorded run's)")
-    pretrain.add_argument("--out", help="output folder (default: build/models/bert-mini-chinese)")
-    pretrain.set_defaults(run=_models_pretrain)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
+    from nlpdeck import project
+
     args = parser().parse_args(argv)
     env.activate()  # `models fetch` lifts HF_HUB_OFFLINE itself, before importing the Hub
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except project.DeckNotFoundError as error:
+        print(f"nlpdeck {args.command}: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The live demos (``demos/*.py``): plain Python in percent cells, run as notebooks.
+"""A deck's live demos (``demos/*.py``): plain Python in percent cells, run as notebooks.
 
 A demo is a script whose cells start at ``# %%`` lines (``# %% [markdown]`` cells hold
 markdown as ``# `` comments), so it runs with ``python``, reads like a notebook, and
@@ -6,17 +6,17 @@ slides show its ``# region live`` through Slidev's snippet import. Here a demo b
 an nbformat notebook (region markers dropped), is executed by nbclient in the offline
 environment, and is exported to self-contained HTML that the deck links:
 
-    >>> executed = execute(notebook(Path("demos/bank.py")))     # doctest: +SKIP
-    >>> export_html(Path("demos/bank.py"), HTML_DIR)            # doctest: +SKIP
-    PosixPath('slides/part2/public/notebooks/bank.html')
+    >>> executed = execute(notebook(path), deck)                # doctest: +SKIP
+    >>> export(deck)                                            # doctest: +SKIP
+    [PosixPath('slides/part2/public/notebooks/bank.html'), ...]
 
-``make demos`` (and ``make present``) writes ``slides/part2/public/notebooks/<demo>.html``,
-which the deck's public folder serves at ``/notebooks/<demo>.html``.
+``make demos`` (and ``make present``) writes ``public/notebooks/<demo>.html`` in the
+deck's folder, which the deck serves at ``/notebooks/<demo>.html``. A demo runs like the
+deck's kernel: in the deck's folder, which is importable, offline.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -24,19 +24,13 @@ import nbformat
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 
-from nlpdeck import env
 from nlpdeck.deck import RE_ENDREGION, RE_REGION
+from nlpdeck.files import write_atomic
+from nlpdeck.project import DeckProject
 
-DEMOS_DIR = env.SLIDES_DIR / "part2" / "demos"
-HTML_DIR = env.SLIDES_DIR / "part2" / "public" / "notebooks"
 RE_CELL = re.compile(r"^# %%(.*)$")
 RE_CDN_SCRIPT = re.compile(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>')
 """nbconvert's lab template loads require.js and MathJax from a CDN; demos need neither."""
-
-
-def demo_files(folder: Path = DEMOS_DIR) -> list[Path]:
-    """Every demo in the folder, by name; the prelude is not a demo."""
-    return sorted(p for p in folder.glob("*.py") if p.name != "prelude.py")
 
 
 def notebook(path: Path) -> NotebookNode:
@@ -72,13 +66,16 @@ def notebook(path: Path) -> NotebookNode:
     return book
 
 
-def execute(book: NotebookNode, cwd: Path = DEMOS_DIR, timeout: int = 600) -> NotebookNode:
-    """Run every cell in a fresh kernel (offline environment, working folder ``cwd``);
-    raises nbclient's CellExecutionError, naming the cell, if one fails."""
+def execute(book: NotebookNode, deck: DeckProject, timeout: int = 600) -> NotebookNode:
+    """Run every cell in a fresh kernel with the deck's kernel environment; raises
+    nbclient's CellExecutionError, naming the cell, if one fails."""
     client = NotebookClient(
-        book, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
+        book,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(deck.dir)}},
     )
-    client.execute(env={**os.environ, **env.offline_environ()})
+    client.execute(env=deck.kernel_environ())
     return book
 
 
@@ -91,12 +88,22 @@ def to_html(book: NotebookNode) -> str:
     return RE_CDN_SCRIPT.sub("", html)
 
 
-def export_html(path: Path, out_dir: Path = HTML_DIR) -> Path:
-    """Execute one demo and write ``out_dir/<name>.html`` atomically."""
-    html = to_html(execute(notebook(path), cwd=path.parent))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{path.stem}.html"
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, target)
+def export_html(path: Path, deck: DeckProject, out: Path | None = None) -> Path:
+    """Execute one demo and write ``<name>.html`` atomically into ``out`` (by default the
+    deck's ``public/notebooks/``)."""
+    target = (deck.notebooks if out is None else out) / f"{path.stem}.html"
+    write_atomic(target, to_html(execute(notebook(path), deck)))
     return target
+
+
+def stale(deck: DeckProject) -> list[Path]:
+    """Demos whose HTML is missing or older than the demo (as make would judge)."""
+
+    def html(path: Path) -> Path:
+        return deck.notebooks / f"{path.stem}.html"
+
+    return [
+        p
+        for p in deck.demo_files()
+        if not html(p).exists() or html(p).stat().st_mtime < p.stat().st_mtime
+    ]

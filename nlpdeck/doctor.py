@@ -1,8 +1,10 @@
-"""The pre-stage check: everything the deck needs, offline, in one table.
+"""The pre-stage check: everything a deck needs, offline, in one table.
 
-    $ make doctor        # exits 1 and says how to fix each missing piece
+    $ make doctor [DECK=slides/part2]   # exits 1 and says how to fix each missing piece
 
 Each check returns a :class:`Finding`; a failed required check makes the exit code 1.
+What is the deck's own (the corpora its figure targets read, its kernel prelude) comes
+from the deck; the rest (packages, models, fonts, chromium) is the toolkit's.
 """
 
 from __future__ import annotations
@@ -18,17 +20,9 @@ import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from course import corpora
-from nlpdeck import env, models
-
-CORPUS_SIZES = {
-    "abc_news": 300,
-    "abc_news_test": 50,
-    "movie_polarity": 200,
-    "chinese_reviews": 16_548 + 18_576,
-    "peoples_daily": 19_484,
-}
-CJK_FONT = "Noto Sans CJK SC"
+from nlpdeck import env, models, project
+from nlpdeck.deck import show_path
+from nlpdeck.project import DeckProject
 
 
 @dataclass(frozen=True)
@@ -46,13 +40,13 @@ class Finding:
         return "ok" if self.ok else ("MISSING" if self.required else "optional")
 
 
-def check_python() -> Iterator[Finding]:
+def check_python(deck: DeckProject) -> Iterator[Finding]:
     """The interpreter and every pinned distribution at its pinned version."""
     fix = "make setup"
     yield Finding("python", sys.version_info[:2] == (3, 11), sys.version.split()[0], fix)
-    project = tomllib.loads((env.ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pyproject = tomllib.loads((env.ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     wrong = []
-    for spec in project["project"]["dependencies"]:
+    for spec in pyproject["project"]["dependencies"]:
         name, _, pinned = spec.partition("==")
         try:
             have = importlib.metadata.version(name)
@@ -60,12 +54,12 @@ def check_python() -> Iterator[Finding]:
             have = "absent"
         if have.split("+")[0] != pinned:
             wrong.append(f"{name} {have} (want {pinned})")
-    count = len(project["project"]["dependencies"])
+    count = len(pyproject["project"]["dependencies"])
     detail = "; ".join(wrong) if wrong else f"{count} pinned packages at their versions"
     yield Finding("python packages", not wrong, detail, fix)
 
 
-def check_node() -> Iterator[Finding]:
+def check_node(deck: DeckProject) -> Iterator[Finding]:
     """node_modules holds the Slidev version package.json pins."""
     want = json.loads((env.ROOT / "package.json").read_text())["dependencies"]["@slidev/cli"]
     installed = env.ROOT / "node_modules" / "@slidev" / "cli" / "package.json"
@@ -73,7 +67,7 @@ def check_node() -> Iterator[Finding]:
     yield Finding("node_modules", have == want, f"@slidev/cli {have} (want {want})", "make setup")
 
 
-def check_models() -> Iterator[Finding]:
+def check_models(deck: DeckProject) -> Iterator[Finding]:
     """Every catalog model resolves in the local cache and loads offline."""
     for entry in models.catalog().values():
         name = f"model {entry.role}"
@@ -94,39 +88,44 @@ def check_models() -> Iterator[Finding]:
         yield Finding(name, True, detail, required=entry.required)
 
 
-def check_corpora() -> Iterator[Finding]:
-    """Each corpus loads from its package with the documented number of documents."""
-    for name, load in corpora.ALL.items():
+def check_corpora(deck: DeckProject) -> Iterator[Finding]:
+    """Each corpus the deck's figure targets read loads from its package with the
+    documented number of documents."""
+    sources = {c.name: c for t in deck.targets() for c in t.corpora}
+    for name, source in sorted(sources.items()):
         try:
-            count = len(load())
+            count = len(source.load())
         except Exception as error:
             yield Finding(f"corpus {name}", False, str(error), "make setup")
             continue
-        want = CORPUS_SIZES[name]
+        want = source.documents
         yield Finding(f"corpus {name}", count == want, f"{count} documents (want {want})")
 
 
-def check_font() -> Iterator[Finding]:
-    """matplotlib finds a CJK font, so Chinese labels are not tofu boxes."""
+def check_font(deck: DeckProject) -> Iterator[Finding]:
+    """matplotlib finds the figure style's font (a CJK font: Chinese labels are not tofu
+    boxes)."""
     from matplotlib import font_manager
 
+    from nlpdeck.figures.style import FONT
+
     try:
-        path = font_manager.findfont(CJK_FONT, fallback_to_default=False)
+        path = font_manager.findfont(FONT, fallback_to_default=False)
     except ValueError:
         # matplotlib caches the font list once; fonts installed since need a rescan
         font_manager.fontManager = font_manager._load_fontmanager(  # type: ignore[attr-defined]
             try_read_cache=False
         )
         try:
-            path = font_manager.findfont(CJK_FONT, fallback_to_default=False)
+            path = font_manager.findfont(FONT, fallback_to_default=False)
         except ValueError:
             fix = "apt-get install fonts-noto-cjk"
-            yield Finding("CJK font", False, f"{CJK_FONT} not found", fix)
+            yield Finding("CJK font", False, f"{FONT} not found", fix)
             return
-    yield Finding("CJK font", True, f"{CJK_FONT}: {path}")
+    yield Finding("CJK font", True, f"{FONT}: {path}")
 
 
-def check_chromium() -> Iterator[Finding]:
+def check_chromium(deck: DeckProject) -> Iterator[Finding]:
     """Debian's chromium, for export and the browser tests."""
     exe = shutil.which("chromium")
     fix = "apt-get install chromium"
@@ -138,23 +137,24 @@ def check_chromium() -> Iterator[Finding]:
     yield Finding("chromium", out.returncode == 0, version or out.stderr.strip(), fix)
 
 
-def check_kernel() -> Iterator[Finding]:
-    """A kernel starts through the same layer the slide check uses, offline, and runs code."""
-    from nlpdeck.deck import Deck
+def check_kernel(deck: DeckProject) -> Iterator[Finding]:
+    """The deck's kernel starts through the layer the slide check uses, runs the deck's
+    prelude, offline, and runs code."""
     from nlpdeck.kernel import DeckRunner
 
     started = time.perf_counter()
     try:
-        with DeckRunner(Deck(env.SLIDES_DIR / "part2" / "slides.md", {}, ())) as runner:
+        with DeckRunner(deck) as runner:
             runner.execute_setup("import os; assert os.environ['HF_HUB_OFFLINE'] == '1'")
     except Exception as error:
         yield Finding("jupyter kernel", False, f"did not start or run: {error}", "make setup")
         return
     seconds = time.perf_counter() - started
-    yield Finding("jupyter kernel", True, f"started and ran a cell in {seconds:.1f} s")
+    prelude = "with its prelude " if deck.prelude else ""
+    yield Finding("jupyter kernel", True, f"started {prelude}and ran a cell in {seconds:.1f} s")
 
 
-CHECKS: list[Callable[[], Iterator[Finding]]] = [
+CHECKS: list[Callable[[DeckProject], Iterator[Finding]]] = [
     check_python,
     check_node,
     check_models,
@@ -165,12 +165,12 @@ CHECKS: list[Callable[[], Iterator[Finding]]] = [
 ]
 
 
-def run() -> list[Finding]:
+def run(deck: DeckProject) -> list[Finding]:
     """Every check, in order; a check that crashes is itself a finding."""
     findings: list[Finding] = []
     for check in CHECKS:
         try:
-            findings += list(check())
+            findings += list(check(deck))
         except Exception as error:
             findings.append(Finding(check.__name__.removeprefix("check_"), False, repr(error)))
     return findings
@@ -190,7 +190,9 @@ def report(findings: list[Finding]) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    findings = run()
+def main(given: str | None = None) -> int:
+    deck = project.find(given)
+    findings = run(deck)
+    print(f"deck {show_path(deck.path)}")
     print(report(findings))
     return 1 if any(not f.ok and f.required for f in findings) else 0

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 HF_HOME = Path(os.environ.get("NLPDECK_HF_HOME", ROOT / ".cache" / "huggingface"))
 """Project-local Hugging Face cache; NLPDECK_HF_HOME moves it (tests, doctor)."""
 
-IMAGE_DIR = ROOT / "slides" / "part2" / "image"
 SLIDES_DIR = ROOT / "slides"
+"""Where the repository's decks live (``slides/<name>/slides.md``)."""
 
 
 def offline_environ() -> dict[str, str]:
@@ -38,6 +38,11 @@ def offline_environ() -> dict[str, str]:
         # Tokenizers' thread pool warns (and can deadlock) after a fork, as kernels do.
         "TOKENIZERS_PARALLELISM": "false",
     }
+
+
+def subprocess_environ() -> dict[str, str]:
+    """This process's environment with the offline variables: what subprocesses get."""
+    return {**os.environ, **offline_environ()}
 
 
 def activate(environ: Mapping[str, str] | None = None) -> None:

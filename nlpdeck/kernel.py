@@ -4,18 +4,18 @@ nbclient owns the kernel (started with the offline environment, always shut down
 each block becomes a notebook cell, so the recorded outputs are an ordinary
 executed notebook that nbconvert and the deck can read back.
 
-    >>> with DeckRunner(read_deck("slides/part2/slides.md")) as runner:  # doctest: +SKIP
+    >>> with DeckRunner(project.find("slides/part2")) as runner:  # doctest: +SKIP
     ...     results = [runner.run(b) for b in runner.blocks]
 
 A deck with a kernel prelude (nlpdeck.prelude) has it run in the kernel before any
 block, exactly as the live kernel of ``make present`` runs it, so the check sees the
-state the presenter's slides see.
+state the presenter's slides see. Kernels get the deck's environment
+(:meth:`DeckProject.kernel_environ`: offline, the deck's folder importable).
 """
 
 from __future__ import annotations
 
 import ast
-import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -28,13 +28,14 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, DeadKernelError
 from nbconvert.filters import strip_ansi
 
-from nlpdeck import env, models, prelude, recorded
+from nlpdeck import models, prelude, recorded
 from nlpdeck.deck import CodeBlock, Deck, show_path
+from nlpdeck.files import write_atomic
 from nlpdeck.kernel_hooks import code_key
+from nlpdeck.project import DeckProject
 
 DEFAULT_TIMEOUT = 600.0
 TIMEOUT_ENAME = "BlockTimeout"
-RECORD_DIR = env.ROOT / "build" / "checks"
 
 
 class BlockError(Exception):
@@ -97,11 +98,6 @@ def python_blocks(deck: Deck) -> list[CodeBlock]:
     return [b for b in deck.blocks() if b.is_python]
 
 
-def kernel_environ() -> dict[str, str]:
-    """The environment every kernel starts with: this one plus the offline variables."""
-    return {**os.environ, **env.offline_environ()}
-
-
 def needed_models(block: CodeBlock) -> list[str]:
     """Catalog hub ids the block names in its string literals (a comment that mentions
     another checkpoint needs nothing), plus those its directive declares."""
@@ -125,12 +121,13 @@ class DeckRunner:
     """One kernel for one deck; :meth:`run` executes one block and records its outcome."""
 
     def __init__(
-        self, deck: Deck, timeout: float = DEFAULT_TIMEOUT, with_prelude: bool = True
+        self, project: DeckProject, timeout: float = DEFAULT_TIMEOUT, with_prelude: bool = True
     ) -> None:
-        self.deck = deck
-        self.blocks = python_blocks(deck)
+        self.project = project
+        self.deck = project.deck
+        self.blocks = python_blocks(self.deck)
         self.timeout = timeout
-        self.prelude = prelude.find(deck.dir) if with_prelude else None
+        self.prelude = project.prelude if with_prelude else None
         self.results: list[BlockResult] = []
         self.notebook = nbformat.v4.new_notebook()
         self.notebook.metadata["kernelspec"] = {
@@ -145,13 +142,13 @@ class DeckRunner:
             kernel_name="python3",
             interrupt_on_timeout=True,
             error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": "interrupted", "traceback": []},
-            resources={"metadata": {"path": str(deck.dir)}},
+            resources={"metadata": {"path": str(project.dir)}},
         )
         self._kernel: Any = None
         self._dead: BlockResult | None = None
 
     def __enter__(self) -> DeckRunner:
-        self._kernel = self.client.setup_kernel(env=kernel_environ())
+        self._kernel = self.client.setup_kernel(env=self.project.kernel_environ())
         self._kernel.__enter__()
         locations = {code_key(b.code): (str(b.path), b.line) for b in self.blocks}
         self.execute_setup(
@@ -265,15 +262,12 @@ class DeckRunner:
         result.outputs = [dict(o) for o in cell.get("outputs", [])]
         return result
 
-    def save(self, folder: Path = RECORD_DIR) -> Path:
-        """Write the executed blocks and their outcomes as a notebook (returns its path),
-        and the outputs of the deck's live blocks to its recorded-outputs.json."""
-        folder.mkdir(parents=True, exist_ok=True)
-        name = self.deck.dir.name if self.deck.path.name == "slides.md" else self.deck.path.stem
-        target = folder / f"{name}.ipynb"
-        tmp = target.with_suffix(".tmp")
-        nbformat.write(self.notebook, tmp)
-        os.replace(tmp, target)
+    def save(self) -> Path:
+        """Write the executed blocks and their outcomes as a notebook in the deck's build
+        folder (returns its path), and the outputs of the deck's live blocks to its
+        records."""
+        target = self.project.build_dir / f"check-{self.deck.path.stem}.ipynb"
+        write_atomic(target, nbformat.writes(self.notebook))
         passed = [r for r in self.results if r.status == "passed" and r.block.monaco_run]
-        recorded.update(self.deck, {recorded.key(r.block.code): r.outputs for r in passed})
+        recorded.update(self.project, {recorded.key(r.block.code): r.outputs for r in passed})
         return target

@@ -20,9 +20,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from nlpdeck import addons, env, prelude, recorded
-from nlpdeck.deck import Asset, CodeBlock, Deck, read_deck, show_path
+from nlpdeck import addons, prelude, recorded
+from nlpdeck.deck import Asset, CodeBlock, Deck, show_path
 from nlpdeck.figures.target import Target
+from nlpdeck.project import DeckProject
 
 BUILTIN_RUNNERS = {"js", "javascript", "ts", "typescript"}  # Slidev's own
 KERNEL_NAMES = {"display", "get_ipython", "In", "Out", "exit", "quit"}  # IPython adds these
@@ -30,7 +31,6 @@ RE_NO_AUTORUN = re.compile(r"\bautorun\s*:\s*false\b")
 
 
 PENDING_FILE = "figures-pending.txt"
-TARGETS_FILE = env.SLIDES_DIR / "part2" / "figures" / "targets.py"
 MEDIA = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".mp4", ".webm"})
 """Figure outputs with these suffixes are pictures for slides, so some slide must show
 each one; other outputs (``.json``, ``.html``, ``.js``) are data that tests, pages or
@@ -50,16 +50,18 @@ class Finding:
         return f"{show_path(self.path)}:{self.line}{where}: {self.message}"
 
 
-def lint(deck: Deck) -> list[Finding]:
+def lint(project: DeckProject) -> list[Finding]:
     """Every finding of every check, in file order."""
+    deck = project.deck
     findings = [Finding(p.path, p.line, p.slide, p.message) for p in deck.problems]
-    findings += assets(deck)
-    findings += unshown_figures(deck)
+    findings += assets(project)
+    findings += unshown_figures(project)
     findings += web_fonts(deck)
     findings += mislabelled_python(deck)
-    findings += runnerless_monaco(deck)
-    findings += live_blocks(deck)
-    findings += undefined_names(deck)
+    findings += missing_addons(deck)
+    findings += runnerless_monaco(project)
+    findings += live_blocks(project)
+    findings += undefined_names(project)
     return sorted(findings, key=lambda f: (str(f.path), f.line, f.message))
 
 
@@ -72,91 +74,74 @@ def pending_figures(deck: Deck) -> set[str]:
     return {ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")}
 
 
-def figure_targets() -> list[Target]:
-    from nlpdeck.figures.build import deck_targets
-
-    return deck_targets()
-
-
-def assets(
-    deck: Deck, targets: list[Target] | None = None, figures: Path = env.IMAGE_DIR
-) -> Iterator[Finding]:
+def assets(project: DeckProject, targets: list[Target] | None = None) -> Iterator[Finding]:
     """Images, videos and iframes that are missing, fetched from the web, or found in the
     figure folder although no figure target makes them.
 
     A missing file named in figures-pending.txt is a *pending* finding; a listed file
     that now exists is a finding too, so the list only ever shrinks to empty."""
-    pending = pending_figures(deck)
+    pending = pending_figures(project.deck)
     made = {
-        out: t.name for t in (figure_targets() if targets is None else targets) for out in t.outputs
+        out: t.name
+        for t in (project.targets() if targets is None else targets)
+        for out in t.outputs
     }
-    for slide in deck.slides:
+    for slide in project.deck.slides:
         for asset in slide.assets:
-            problem = _asset_problem(asset, deck, pending, made, figures)
+            problem = _asset_problem(asset, project, pending, made)
             if problem:
                 yield Finding(asset.path, asset.line, slide.number, *problem)
 
 
 def _asset_problem(
-    asset: Asset, deck: Deck, pending: set[str], made: dict[str, str], figures: Path
+    asset: Asset, project: DeckProject, pending: set[str], made: dict[str, str]
 ) -> tuple[str, str | None] | None:
     """What is wrong with one asset, and the pending file name that excuses it, if any."""
     if re.match(r"^(https?:)?//", asset.url):
         message = "is fetched from the internet when the deck is shown: make it a local file"
         return f"{asset.kind} {asset.url} {message}", None
-    target = resolve_asset(asset, deck, figures)
+    target = resolve_asset(asset, project)
     listed = target.name in pending
-    figures = figures.resolve()
+    figures = project.figures
     figure = target.relative_to(figures).as_posix() if target.is_relative_to(figures) else None
     if not target.exists():
-        maker = f" (figure target {made[figure]} makes it)" if figure in made else ""
-        message = f"not found (looked for {show_path(target)}): run `make figures`{maker}"
-        return (
-            f"{asset.kind} {asset.url} {message} or fix the path",
-            target.name if listed else None,
-        )
+        if figure in made:
+            fix = f"run `make figures` (figure target {made[figure]} makes it)"
+        else:
+            fix = "fix the path"
+        message = f"{asset.kind} {asset.url} not found (looked for {show_path(target)}): {fix}"
+        return message, target.name if listed else None
     if listed:
         return f"{target.name} exists now: remove it from {PENDING_FILE}", None
     if figure is not None and figure not in made:
         message = (
             f"is in the figure folder but no figure target makes it: declare one in "
-            f"{show_path(TARGETS_FILE)} (every figure is made by the project, none is copied in)"
+            f"{show_path(project.targets_file)} (every figure is made by the project, none "
+            "is copied in)"
         )
         return f"{asset.kind} {asset.url} {message}", None
     return None
 
 
-def unshown_figures(
-    deck: Deck, targets: list[Target] | None = None, figures: Path = env.IMAGE_DIR
-) -> Iterator[Finding]:
-    """Pictures (:data:`MEDIA`) a figure target makes that no slide shows.
-
-    Checked for decks that show the project's figure folder, against every such deck
-    under ``slides/``; a finding points at the target in ``targets.py``."""
-    figures = figures.resolve()
-    if (deck.dir / "image").resolve() != figures:
-        return
-    decks = [deck] + [
-        read_deck(path)
-        for path in sorted(env.SLIDES_DIR.glob("*/slides.md"))
-        if path.resolve() != deck.path.resolve() and (path.parent / "image").resolve() == figures
-    ]
-    shown = {resolve_asset(a, d, figures) for d in decks for s in d.slides for a in s.assets}
-    for t in figure_targets() if targets is None else targets:
+def unshown_figures(project: DeckProject, targets: list[Target] | None = None) -> Iterator[Finding]:
+    """Pictures (:data:`MEDIA`) a figure target makes that no slide shows; a finding
+    points at the target in the deck's targets file."""
+    shown = {resolve_asset(a, project) for s in project.deck.slides for a in s.assets}
+    for t in project.targets() if targets is None else targets:
         for out in t.outputs:
-            if Path(out).suffix.lower() in MEDIA and figures / out not in shown:
+            if Path(out).suffix.lower() in MEDIA and project.figures / out not in shown:
                 yield Finding(
-                    TARGETS_FILE,
-                    declared_at(t.name),
+                    project.targets_file,
+                    declared_at(t.name, project.targets_file),
                     0,
                     f"{out} (figure target {t.name}) is shown on no slide: show it, or "
                     "stop making it",
                 )
 
 
-def declared_at(name: str, path: Path = TARGETS_FILE) -> int:
-    """The line of ``targets.py`` that names the target (1 if not found)."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+def declared_at(name: str, path: Path) -> int:
+    """The line of the targets file that names the target (1 if not found)."""
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
     quoted = (f'"{name}"', f"'{name}'")
     return next((n for n, line in enumerate(lines, 1) if any(q in line for q in quoted)), 1)
 
@@ -179,16 +164,16 @@ PAGES = frozenset({".html", ".js", ".css"})
 """Files of the figure folder the addon serves at their own URL (an iframe's page)."""
 
 
-def resolve_asset(asset: Asset, deck: Deck, figures: Path = env.IMAGE_DIR) -> Path:
+def resolve_asset(asset: Asset, project: DeckProject) -> Path:
     """Where the deck's server finds it: ``/x`` in the deck's public/, or a page of the
     figure folder at its path from the deck (``/image/interactive/view.html``, served by
     the addon); anything else relative to the markdown."""
     url = asset.url.split("#")[0].split("?")[0]
     if not url.startswith("/"):
         return (asset.path.parent / url).resolve()
-    public = deck.dir / "public" / url.lstrip("/")
-    page = (deck.dir / url.lstrip("/")).resolve()
-    if not public.exists() and page.suffix in PAGES and page.is_relative_to(figures.resolve()):
+    public = project.dir / "public" / url.lstrip("/")
+    page = (project.dir / url.lstrip("/")).resolve()
+    if not public.exists() and page.suffix in PAGES and page.is_relative_to(project.figures):
         return page
     return public
 
@@ -217,9 +202,35 @@ def _looks_like_python(code: str) -> bool:
     return any(isinstance(node, kinds) for node in tree.body) or len(tree.body) >= 3
 
 
-def runnerless_monaco(deck: Deck) -> Iterator[Finding]:
+def missing_addons(deck: Deck) -> Iterator[Finding]:
+    """Addons the headmatter enables that Slidev will not find."""
+    for name, folder in addons.enabled(deck.headmatter, deck.dir).items():
+        if folder is None or not folder.is_dir():
+            yield Finding(
+                deck.path,
+                _headmatter_line(deck, "addons"),
+                1,
+                f"addon {name!r} not found: Slidev looks for slidev-addon-{name} in node_modules "
+                "from the deck's folder up (run `make setup` in the repository), or give the "
+                "addon's folder as a path",
+            )
+
+
+def _headmatter_line(deck: Deck, key: str) -> int:
+    """The line of a top-level headmatter key (the slide's first line if not found)."""
+    first = deck.slides[0]
+    lines = first.path.read_text(encoding="utf-8").splitlines()
+    for number in range(first.start, first.content_start):
+        if lines[number - 1].startswith(f"{key}:"):
+            return number
+    return first.start
+
+
+def runnerless_monaco(project: DeckProject) -> Iterator[Finding]:
     """``{monaco-run}`` blocks in a language neither Slidev nor the deck's addons run."""
+    deck = project.deck
     runners = BUILTIN_RUNNERS | addons.runner_languages(deck.headmatter, deck.dir)
+    runners |= set(project.runners)
     for block in deck.blocks():
         if block.monaco_run and block.lang not in runners:
             yield Finding(
@@ -233,11 +244,11 @@ def runnerless_monaco(deck: Deck) -> Iterator[Finding]:
             )
 
 
-def live_blocks(deck: Deck) -> Iterator[Finding]:
+def live_blocks(project: DeckProject) -> Iterator[Finding]:
     """Live Python blocks must run only on a click, and have a recorded output for the
     decks shown without a kernel (a static build, an export)."""
-    records = recorded.load(deck.dir)
-    for block in recorded.live_blocks(deck):
+    records = recorded.load(project.records)
+    for block in recorded.live_blocks(project.deck):
         if not RE_NO_AUTORUN.search(block.options):
             yield Finding(
                 block.markdown,
@@ -251,19 +262,18 @@ def live_blocks(deck: Deck) -> Iterator[Finding]:
                 block.markdown,
                 block.fence_line,
                 block.slide,
-                f"live block has no recorded output in {recorded.RECORD_NAME}, so a built "
-                "or exported deck shows none: run `make check` and commit the file",
+                f"live block has no recorded output in {show_path(project.records)}, so a "
+                "built or exported deck shows none: run `make check` and commit the file",
             )
 
 
-def undefined_names(deck: Deck) -> Iterator[Finding]:
+def undefined_names(project: DeckProject) -> Iterator[Finding]:
     """Names a Python block reads that no earlier block (or earlier line), nor the
     deck's kernel prelude, defines."""
     defined = set(dir(builtins)) | KERNEL_NAMES
-    kernel_prelude = prelude.find(deck.dir)
-    if kernel_prelude is not None:
-        defined |= prelude.names(kernel_prelude)
-    for block in deck.blocks():
+    if project.prelude is not None:
+        defined |= prelude.names(project.prelude, project.dir)
+    for block in project.deck.blocks():
         if not block.is_python and not _looks_like_python(block.code):
             continue
         try:

@@ -29,6 +29,7 @@ from functools import cache
 from pathlib import Path
 
 from nlpdeck import env
+from nlpdeck.files import sha256_file, write_atomic
 
 CATALOG_FILE = env.ROOT / "models" / "catalog.toml"
 INSTALL_HINT = "make models"
@@ -220,14 +221,6 @@ def resolve(name: str) -> CachedModel:
             ) from None
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def local_dir(entry: ModelEntry) -> Path:
     """The folder of weights a local source holds: a ``package:<dist>``'s
     ``get_model_path()``, or a ``repo:<folder>`` relative to the repository root."""
@@ -303,9 +296,7 @@ def install(entry: ModelEntry) -> CachedModel:
     os.replace(tmp_snapshot, snapshot)
     ref = repo / "refs" / "main"
     ref.parent.mkdir(parents=True, exist_ok=True)
-    tmp_ref = ref.with_suffix(".tmp")
-    tmp_ref.write_text(revision, encoding="ascii")  # no newline: the Hub's lookups need that
-    os.replace(tmp_ref, ref)
+    write_atomic(ref, revision, encoding="ascii")  # no newline: the Hub's lookups need that
     return CachedModel(entry.hub_id, revision, snapshot)
 
 

@@ -1,12 +1,12 @@
 """A deck's kernel prelude: Python run in the deck's kernel before any slide code.
 
-The prelude is ``demos/prelude.py`` in the deck's folder (where kernels run). The live
-kernel of ``make present`` runs it when it starts (nlpdeck.present), the slide-code
-check runs it before the deck's blocks (nlpdeck.kernel), and the deck lint counts the
-names it defines as defined (:func:`names`).
+The prelude (``demos/prelude.py`` unless the deck declares another) runs in every kernel
+of the deck before any slide code: the live kernel runs it when it starts, the
+slide-code check before the deck's blocks (nlpdeck.kernel), and the deck lint counts
+the names it defines as defined (:func:`names`). Kernels work in the deck's folder,
+which is importable, so a prelude imports the deck's demos as ``from demos.bank import *``.
 
-    >>> path = find(Path("slides/part2"))                 # doctest: +SKIP
-    >>> client.execute(code(path))                        # doctest: +SKIP
+    >>> client.execute(code(deck.prelude))                # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -17,9 +17,6 @@ from pathlib import Path
 
 from nlpdeck.deck import show_path
 
-PRELUDE = Path("demos") / "prelude.py"
-"""A deck's prelude, relative to the deck's folder."""
-
 
 class PreludeError(RuntimeError):
     """The deck's prelude failed in the kernel; the message shows the traceback."""
@@ -28,14 +25,9 @@ class PreludeError(RuntimeError):
         self.path, self.traceback = path, traceback
         super().__init__(
             f"{show_path(path)}: the deck's kernel prelude failed, so no slide code can run; "
-            f"fix it (it runs alone as `python {PRELUDE}` in the deck's folder):\n{traceback}"
+            "fix it (run it alone in the deck's folder: "
+            f"`PYTHONPATH=. python {path.parent.name}/{path.name}`):\n{traceback}"
         )
-
-
-def find(deck_dir: Path) -> Path | None:
-    """The deck's prelude, if it has one."""
-    path = deck_dir / PRELUDE
-    return path if path.is_file() else None
 
 
 def code(path: Path) -> str:
@@ -45,16 +37,19 @@ def code(path: Path) -> str:
     return f"exec(compile(open({name!r}, encoding='utf-8').read(), {name!r}, 'exec'))"
 
 
-def names(path: Path) -> set[str]:
-    """Names the prelude defines, found without running it; a star import of a module
-    beside it (``from bank import *`` with ``bank.py`` next to the prelude) brings that
-    module's public names."""
+def names(path: Path, root: Path) -> set[str]:
+    """Names the prelude defines, found without running it; a star import of one of the
+    deck's modules (``from demos.bank import *``, ``root`` being the deck's folder, or a
+    module beside the prelude) brings that module's public names."""
     source = path.read_text(encoding="utf-8")
     found = _bindings(source)
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom) and node.module and node.names[0].name == "*":
-            module = path.parent / f"{node.module}.py"
-            if module.is_file():
+            relative = Path(*node.module.split(".")).with_suffix(".py")
+            module = next(
+                (m for m in (root / relative, path.parent / relative) if m.is_file()), None
+            )
+            if module is not None:
                 public = _bindings(module.read_text(encoding="utf-8"))
                 found |= {name for name in public if not name.startswith("_")}
     return found

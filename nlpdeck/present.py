@@ -7,7 +7,7 @@ dev server proxies ``/__jupyter/`` to jupyter-server and adds the token itself
 (``slides/<deck>/vite.config.ts``), refusing requests from any other origin. Ctrl-C
 (or ``q`` in slidev) stops both servers and the kernel.
 
-    python -m nlpdeck present slides/part2/slides.md [--port 3030]
+    python -m nlpdeck present [DECK] [--port 3030]
 
 How the token travels: jupyter-server reads it from a file in a private temporary
 folder (``JUPYTER_TOKEN_FILE``, mode 0600; kernels do not inherit the token itself);
@@ -24,7 +24,6 @@ browser is told ``dead`` and its next run asks for a fresh kernel.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import shutil
 import signal
@@ -54,6 +53,7 @@ from traitlets import Float, Unicode, default
 
 from nlpdeck import env
 from nlpdeck import prelude as kernel_prelude
+from nlpdeck.project import DeckProject
 
 SLIDEV = env.ROOT / "node_modules" / ".bin" / "slidev"
 
@@ -191,19 +191,19 @@ def _forward(stream: Any, token: str, prefix: str) -> None:
 
 
 @contextmanager
-def jupyter_server(deck_dir: Path, prelude: Path | None) -> Iterator[Jupyter]:
+def jupyter_server(deck: DeckProject) -> Iterator[Jupyter]:
     """jupyter-server for one deck; stopped (kernels shut down) and its files removed."""
     private = Path(tempfile.mkdtemp(prefix="nlpdeck-jupyter-"))  # 0700
     token = secrets.token_hex(32)
     token_file = private / "token"
     token_file.touch(mode=0o600)
     token_file.write_text(token)
-    environ = {**os.environ, **env.offline_environ(), "JUPYTER_RUNTIME_DIR": str(private)}
+    environ = {**deck.kernel_environ(), "JUPYTER_RUNTIME_DIR": str(private)}
     environ.pop("JUPYTER_TOKEN", None)
     environ["JUPYTER_TOKEN_FILE"] = str(token_file)
     process = subprocess.Popen(
-        server_command(deck_dir, prelude),
-        cwd=deck_dir,
+        server_command(deck.dir, deck.prelude),
+        cwd=deck.dir,
         env=environ,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -273,23 +273,21 @@ class LiveDeck:
 
 
 @contextmanager
-def live_deck(deck: Path, port: int, quiet: bool = False) -> Iterator[LiveDeck]:
+def live_deck(deck: DeckProject, port: int, quiet: bool = False) -> Iterator[LiveDeck]:
     """jupyter-server with the deck's kernel (prelude run) and slidev proxying to it;
     both stopped on exit. ``quiet`` (benchmarks) gives slidev no terminal: its output goes
     away and its stdin is a pipe held open (slidev quits when its stdin closes)."""
-    deck = deck.resolve()
-    prelude = kernel_prelude.find(deck.parent)
-    with jupyter_server(deck.parent, prelude) as jupyter:
+    prelude = deck.prelude
+    with jupyter_server(deck) as jupyter:
         say(f"jupyter-server at {jupyter.url} (loopback only; token kept private)")
         environ = {
-            **os.environ,
-            **env.offline_environ(),
+            **env.subprocess_environ(),
             "NLPDECK_JUPYTER_URL": jupyter.url,
             "NLPDECK_JUPYTER_TOKEN": jupyter.token,
         }
         # slidev takes the terminal's stdin for its keys (o, r, q) and quits when it closes
         slidev = subprocess.Popen(
-            slidev_command(deck, port),
+            slidev_command(deck.path, port),
             cwd=env.ROOT,
             env=environ,
             stdin=subprocess.PIPE if quiet else None,
@@ -320,7 +318,7 @@ def free_port(first: int = 3030) -> int:
     raise RuntimeError(f"no free port in {first}..{first + 999}")
 
 
-def present(deck: Path, port: int | None = None) -> int:
+def present(deck: DeckProject, port: int | None = None) -> int:
     """Run both servers until slidev exits (``q``) or Ctrl-C; returns an exit status."""
     port = port or free_port()
     # stop in order on SIGTERM too (the default would leave both servers running)

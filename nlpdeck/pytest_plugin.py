@@ -2,24 +2,47 @@
 
 Ids read ``slides/part2/slides.md::slide-21-block-1-line-573``. A deck's blocks run in
 one kernel, in order; the kernel starts with the deck's first selected block and
-stops after its last, and the outcomes are recorded (build/checks/<deck>.ipynb).
-Deck lint findings are one more item per deck, ``::lint``.
+stops after its last, and the outcomes are recorded in the deck's build folder
+(``build/slides/<deck>/check-slides.ipynb``). Deck lint findings are one more item per
+deck, ``::lint``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from nlpdeck import env, lint
-from nlpdeck.deck import CodeBlock, Deck, read_deck
+from nlpdeck import env, lint, project
+from nlpdeck.deck import CodeBlock
 from nlpdeck.kernel import BlockError, DeckRunner, python_blocks
 
 
 def pytest_configure(config: pytest.Config) -> None:
     env.activate()  # before any test imports a Hugging Face library
+
+
+@pytest.fixture(scope="session")
+def figures_built(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[[project.DeckProject], Path]:
+    """``figures_built(deck)``: the deck's figure targets built by the real drawing code
+    into a temporary folder, once per session, however many tests ask; a broken figure
+    script fails the first of them."""
+    from nlpdeck.figures import build
+
+    done: dict[Path, Path] = {}
+
+    def built(deck: project.DeckProject) -> Path:
+        if deck.path not in done:
+            out = tmp_path_factory.mktemp(f"figures-{deck.name}")
+            list(build.build(deck, out, progress=False))
+            done[deck.path] = out
+        return done[deck.path]
+
+    return built
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -31,13 +54,13 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 class DeckFile(pytest.File):
     """A Slidev deck, read once; owns the kernel its blocks share."""
 
-    deck: Deck
+    deck: project.DeckProject
     runner: DeckRunner | None = None
 
     def collect(self) -> Any:
-        self.deck = read_deck(self.path)
+        self.deck = project.load(self.path)
         yield LintItem.from_parent(self, name="lint")
-        for block in python_blocks(self.deck):
+        for block in python_blocks(self.deck.deck):
             name = f"slide-{block.slide}-block-{block.index}-line-{block.fence_line}"
             if block.step:
                 name += f"-step-{block.step}"

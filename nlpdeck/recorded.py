@@ -1,14 +1,14 @@
 """Recorded outputs of a deck's live blocks, shown wherever no kernel runs.
 
 The slide-code check runs every ``{monaco-run}`` Python block after the deck's prelude,
-as the live kernel would, and writes their outputs to ``recorded-outputs.json`` in the
-deck's folder (committed with the deck). The deck's Python runner
-(``setup/python-runner.ts``) imports that file and shows the recorded outputs in a
-built deck on a static host, in ``slidev export`` and in print mode, so those are
-deterministic and need no kernel. Entries are keyed by the block's code as Slidev hands
-it to a runner (trailing whitespace stripped): an edited block finds no record.
+as the live kernel would, and writes their outputs to the deck's records file
+(``recorded-outputs.json`` in the deck's folder, committed with the deck). The addon's
+Python runner shows them in a built deck on a static host, in ``slidev export`` and in
+print mode, so those are deterministic and need no kernel. Entries are keyed by the
+block's code as Slidev hands it to a runner (trailing whitespace stripped): an edited
+block finds no record.
 
-    >>> entries = load(Path("slides/part2"))                    # doctest: +SKIP
+    >>> entries = load(deck.records)                            # doctest: +SKIP
     >>> entries[key(block.code)]["outputs"][0]["output_type"]   # doctest: +SKIP
     'stream'
 """
@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from nlpdeck.deck import CodeBlock, Deck
+from nlpdeck.files import write_atomic
+from nlpdeck.project import DeckProject
 
-RECORD_NAME = "recorded-outputs.json"
 NOTE = (
     "Written by the slide-code check (make check, pytest) from the outputs of the deck's "
     "{monaco-run} blocks; shown by the deck's Python runner where no kernel runs. Commit it."
@@ -34,18 +35,13 @@ def key(code: str) -> str:
     return code.rstrip()
 
 
-def record_path(deck_dir: Path) -> Path:
-    return deck_dir / RECORD_NAME
-
-
 def live_blocks(deck: Deck) -> list[CodeBlock]:
     """The blocks a presenter runs: Python with ``{monaco-run}``."""
     return [b for b in deck.blocks() if b.is_python and b.monaco_run]
 
 
-def load(deck_dir: Path) -> dict[str, dict[str, Any]]:
+def load(path: Path) -> dict[str, dict[str, Any]]:
     """Recorded entries by code key; empty if the deck has no record."""
-    path = record_path(deck_dir)
     if not path.is_file():
         return {}
     entries = json.loads(path.read_text(encoding="utf-8"))["blocks"]
@@ -57,15 +53,15 @@ def clean(output: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in output.items() if k not in ("execution_count", "transient")}
 
 
-def update(deck: Deck, ran: dict[str, list[dict[str, Any]]]) -> Path | None:
+def update(project: DeckProject, ran: dict[str, list[dict[str, Any]]]) -> Path | None:
     """Record the outputs of live blocks that ran (``ran``: code key -> outputs), keep
     earlier records of live blocks that did not run this time, drop records of code no
     longer in the deck. Writes only on change; returns the file, or None without one."""
-    path = record_path(deck.dir)
+    deck, path = project.deck, project.records
     blocks = live_blocks(deck)
     if not blocks and not path.exists():
         return None
-    before = load(deck.dir)
+    before = load(path)
     entries = []
     for block in blocks:
         code = key(block.code)
@@ -75,7 +71,7 @@ def update(deck: Deck, ran: dict[str, list[dict[str, Any]]]) -> Path | None:
             outputs = before[code]["outputs"]
         else:
             continue
-        where = Path(os.path.relpath(block.markdown, deck.dir)).as_posix()
+        where = Path(os.path.relpath(block.markdown, path.parent)).as_posix()
         entries.append(
             {
                 "slide": block.slide,
@@ -85,9 +81,6 @@ def update(deck: Deck, ran: dict[str, list[dict[str, Any]]]) -> Path | None:
             }
         )
     text = json.dumps({"note": NOTE, "blocks": entries}, ensure_ascii=False, indent=1) + "\n"
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return path
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        write_atomic(path, text)
     return path

@@ -21,7 +21,6 @@ rebuild are printed as ratios of it (target: no-op under 2 s).
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
@@ -32,16 +31,12 @@ from nlpdeck import env
 
 env.activate()
 
-from nlpdeck import prelude  # noqa: E402
-from nlpdeck.deck import Deck, read_deck  # noqa: E402
-from nlpdeck.kernel import (  # noqa: E402
-    DeckRunner,
-    kernel_environ,
-    missing_models,
-    python_blocks,
-)
+import dataclasses  # noqa: E402
 
-DECK = env.ROOT / "slides" / "part2" / "slides.md"
+from nlpdeck import prelude, project  # noqa: E402
+from nlpdeck.kernel import DeckRunner, missing_models, python_blocks  # noqa: E402
+
+DECK = project.find("slides/part2")  # the deck whose speed is measured
 
 
 def seconds(action: object) -> float:
@@ -54,20 +49,20 @@ def plain_process(code: str) -> None:
     subprocess.run(
         [sys.executable, "-c", code],
         check=True,
-        cwd=DECK.parent,
-        env={**os.environ, **env.offline_environ()},
+        cwd=DECK.dir,
+        env=DECK.kernel_environ(),
     )
 
 
 def kernel_start() -> None:
     """Start and stop a kernel through DeckRunner, as the check does, with no blocks."""
-    with DeckRunner(Deck(DECK, {}, ()), with_prelude=False):
+    empty = dataclasses.replace(DECK, deck=dataclasses.replace(DECK.deck, slides=()))
+    with DeckRunner(empty, with_prelude=False):
         pass
 
 
 def deck_check() -> None:
-    deck = read_deck(DECK)
-    with DeckRunner(deck) as runner:
+    with DeckRunner(DECK) as runner:
         for block in runner.blocks:
             runner.run(block)
     failed = [r for r in runner.results if r.status not in ("passed", "skipped")]
@@ -77,26 +72,24 @@ def deck_check() -> None:
 
 def figures_command(*args: str) -> None:
     subprocess.run(
-        [sys.executable, "-m", "nlpdeck", "figures", *args],
+        [sys.executable, "-m", "nlpdeck", "figures", str(DECK.path), *args],
         check=True,
         cwd=env.ROOT,
-        env={**os.environ, **env.offline_environ()},
+        env=env.subprocess_environ(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
 
 
 def bench_figures() -> None:
-    from nlpdeck.figures.build import deck_targets
-
-    TARGETS = deck_targets()
+    targets = DECK.targets()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "image"
         cold = seconds(lambda: figures_command("--out", str(out)))
         noop = min(seconds(lambda: figures_command()) for _ in range(3))
-        one = TARGETS[0].name
-        single = seconds(lambda: figures_command("--out", str(out), "--force", one))
-    print(f"figure build ({len(TARGETS)} targets)")
+        one = targets[0].name
+        single = seconds(lambda: figures_command("--out", str(out), "--force", "--target", one))
+    print(f"figure build ({len(targets)} targets)")
     print(f"  cold make figures      {cold:7.2f} s   (baseline)")
     print(f"  no-op make figures     {noop:7.2f} s   ratio {noop / cold:.3f}x (target < 2 s)")
     print(f"  one target ({one})  {single:7.2f} s   ratio {single / cold:.3f}x")
@@ -120,16 +113,17 @@ def bench_topic_group() -> None:
 
     from course import corpora
     from nlpdeck import models
-    from nlpdeck.figures.build import deck_targets
 
-    TARGETS = deck_targets()
-    from part2.figures import sentence_vectors, topics
-
+    sentence_vectors, topics = (
+        DECK.module("figures.sentence_vectors"),
+        DECK.module("figures.topics"),
+    )
+    group = [arg for name in TOPIC_GROUP for arg in ("--target", name)]
     with tempfile.TemporaryDirectory() as tmp:
-        cold = seconds(lambda: figures_command("--out", str(Path(tmp) / "image"), *TOPIC_GROUP))
-    target = next(t for t in TARGETS if t.name == "bertopic")
+        cold = seconds(lambda: figures_command("--out", str(Path(tmp) / "image"), *group))
+    target = next(t for t in DECK.targets() if t.name == "bertopic")
     docs = corpora.abc_news().documents
-    vectors = np.load(env.IMAGE_DIR / "data" / "abc_news_embeddings.npy")
+    vectors = np.load(DECK.figures / "data" / "abc_news_embeddings.npy")
     encoder = sentence_vectors.sentence_model(models.require("english-encoder").hub_id)
     topics.fit(docs, vectors, target.params, target.seed)
     cached = min(
@@ -145,13 +139,13 @@ def bench_topic_group() -> None:
 
 
 def bench_deck_check() -> None:
-    blocks = [b for b in python_blocks(read_deck(DECK)) if not missing_models(b)]
-    setup = [prelude.code(p) for p in [prelude.find(DECK.parent)] if p]  # the check runs it
+    blocks = [b for b in python_blocks(DECK.deck) if not missing_models(b)]
+    setup = [prelude.code(p) for p in [DECK.prelude] if p]  # the check runs it
     code = "\n".join(setup + [b.code for b in blocks if not b.directive.skip])
     plain = min(seconds(lambda: plain_process(code)) for _ in range(3))
     start = min(seconds(kernel_start) for _ in range(3))
     check = min(seconds(deck_check) for _ in range(3))
-    print(f"deck check ({len(blocks)} runnable blocks of {DECK.relative_to(env.ROOT)})")
+    print(f"deck check ({len(blocks)} runnable blocks of {DECK.path.relative_to(env.ROOT)})")
     print(f"  plain python process   {plain:7.2f} s   (baseline)")
     print(f"  kernel start alone     {start:7.2f} s")
     print(
@@ -166,10 +160,10 @@ def kernel_and_prelude() -> tuple[float, float]:
     from jupyter_client.manager import start_new_kernel
 
     started = time.perf_counter()
-    manager, client = start_new_kernel(cwd=str(DECK.parent), env=kernel_environ())
+    manager, client = start_new_kernel(cwd=str(DECK.dir), env=DECK.kernel_environ())
     start = time.perf_counter() - started
     try:
-        path = prelude.find(DECK.parent)
+        path = DECK.prelude
         assert path is not None
         started = time.perf_counter()
         reply = client.execute_interactive(prelude.code(path), output_hook=lambda m: None)
@@ -211,7 +205,7 @@ def bench_live_runner(rounds: int = 40) -> None:
     from nlpdeck import present, recorded
 
     start, prelude_seconds = kernel_and_prelude()
-    demo = recorded.live_blocks(read_deck(DECK))[0]
+    demo = recorded.live_blocks(DECK.deck)[0]
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -230,7 +224,7 @@ def bench_live_runner(rounds: int = 40) -> None:
         browser = json.loads(out.stdout)
         direct += direct_round_trips(connection, rounds)
     base, runner = statistics.median(direct), statistics.median(browser["trivial"])
-    print(f"live runner (one kernel, prelude {prelude.PRELUDE})")
+    print(f"live runner (one kernel, prelude {DECK.prelude_file.relative_to(DECK.dir)})")
     print(f"  kernel start           {start:7.2f} s")
     print(f"  prelude                {prelude_seconds:7.2f} s")
     print(f"  trivial cell, jupyter_client direct  {base:7.1f} ms  (baseline, median)")

@@ -3,9 +3,8 @@ configure time, before any test module imports a Hugging Face library."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,37 +27,38 @@ class DeckBuild(NamedTuple):
 
 
 @pytest.fixture(scope="session")
-def deck_build(tmp_path_factory: pytest.TempPathFactory) -> DeckBuild:
-    """`slidev build` of the deck, once per session (a build takes minutes), made while a
-    kernel's URL and token are in the environment, as they are in `make present`'s slidev:
-    tests check that neither reaches the build."""
+def deck_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], DeckBuild]:
+    """``deck_build(deck_file)``: `slidev build` of a deck, once per deck and session (a
+    build takes minutes), made while a kernel's URL and token are in the environment, as
+    they are in `make present`'s slidev: tests check that neither reaches the build."""
     slidev = env.ROOT / "node_modules" / ".bin" / "slidev"
     if not slidev.exists():
         pytest.fail(f"{slidev.relative_to(env.ROOT)} missing: run `make setup` (npm ci)")
-    canary = DeckBuild(
-        tmp_path_factory.mktemp("build") / "dist",
-        "canary-token-" + "0" * 40,
-        "http://127.0.0.1:59999",
-    )
-    result = subprocess.run(
-        [
-            str(slidev),
-            "build",
-            str(env.ROOT / "slides" / "part2" / "slides.md"),
-            "--out",
-            str(canary.dist),
-        ],
-        cwd=env.ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1500,
-        stdin=subprocess.DEVNULL,
-        env={
-            **os.environ,
-            **env.offline_environ(),
-            "NLPDECK_JUPYTER_URL": canary.url,
-            "NLPDECK_JUPYTER_TOKEN": canary.token,
-        },
-    )
-    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
-    return canary
+    done: dict[Path, DeckBuild] = {}
+
+    def built(deck: Path) -> DeckBuild:
+        if deck in done:
+            return done[deck]
+        canary = DeckBuild(
+            tmp_path_factory.mktemp(f"build-{deck.parent.name}") / "dist",
+            "canary-token-" + "0" * 40,
+            "http://127.0.0.1:59999",
+        )
+        result = subprocess.run(
+            [str(slidev), "build", str(deck), "--out", str(canary.dist)],
+            cwd=env.ROOT,
+            capture_output=True,
+            text=True,
+            timeout=1500,
+            stdin=subprocess.DEVNULL,
+            env={
+                **env.subprocess_environ(),
+                "NLPDECK_JUPYTER_URL": canary.url,
+                "NLPDECK_JUPYTER_TOKEN": canary.token,
+            },
+        )
+        assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+        done[deck] = canary
+        return canary
+
+    return built

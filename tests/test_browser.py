@@ -8,7 +8,6 @@ leaves the 16:9 frame. Screenshots go to build/slides/<deck>/ for people to look
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -22,12 +21,11 @@ import pytest
 from browser_tools import free_port, require_browser, run_script
 from markdown_it import MarkdownIt
 
-from nlpdeck import env
-from nlpdeck.deck import Slide, read_deck
+from nlpdeck import env, lint, project
+from nlpdeck.deck import Slide
 
-DECK = env.ROOT / "slides" / "part2" / "slides.md"
+DECKS = project.repository_decks()
 SCRIPT = Path(__file__).parent / "browser" / "render_deck.mjs"
-SHOTS = env.ROOT / "build" / "slides" / DECK.parent.name
 VITE_CONFIG = "slidev-addon-nlpdeck/vite.config.ts"
 
 
@@ -75,8 +73,16 @@ class Served:
         return [dep.strip() for line in found for dep in line.split(",")]
 
 
+@pytest.fixture(scope="module", params=DECKS, ids=[d.parent.name for d in DECKS])
+def deck(request: pytest.FixtureRequest) -> project.DeckProject:
+    """Each deck of the repository in turn."""
+    return project.load(request.param)
+
+
 @pytest.fixture(scope="module")
-def deck_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+def deck_server(
+    deck: project.DeckProject, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Served]:
     """`slidev` on the deck at a free port, as `make present` runs it on a first run."""
     require_browser()
     port = free_port()
@@ -86,12 +92,12 @@ def deck_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         # --force: Vite's dependency cache starts cold, as on a fresh clone, every time;
         # --log info: Vite says which dependencies it bundled late (Served.late_dependencies).
         process = subprocess.Popen(
-            ["npx", "slidev", str(DECK), "--port", str(port), "--force", "--log", "info"],
+            ["npx", "slidev", str(deck.path), "--port", str(port), "--force", "--log", "info"],
             cwd=env.ROOT,
             stdin=subprocess.PIPE,
             stdout=out,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **env.offline_environ()},
+            env=env.subprocess_environ(),
         )
     try:
         wait_for(f"http://localhost:{port}/", process, log, 180)
@@ -104,19 +110,19 @@ def deck_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             process.kill()
 
 
-def test_every_slide_renders_at_every_click(deck_server, tmp_path):
-    deck = read_deck(DECK)
-    shutil.rmtree(SHOTS, ignore_errors=True)
+def test_every_slide_renders_at_every_click(deck, deck_server, tmp_path):
+    shots = deck.build_dir / "screenshots"
+    shutil.rmtree(shots, ignore_errors=True)
     config = {
         "base": deck_server.url,
-        "out": str(SHOTS),
-        "slides": [{"number": s.number, "title": shown_title(s)} for s in deck.slides],
+        "out": str(shots),
+        "slides": [{"number": s.number, "title": shown_title(s)} for s in deck.deck.slides],
     }
     report = run_script(SCRIPT, config, tmp_path)
     seen = {s["number"] for s in report["slides"]}
-    assert seen == {s.number for s in deck.slides}
+    assert seen == {s.number for s in deck.deck.slides}
     problems = [
-        f"{DECK.name} slide {s['number']} (click {s['clicks']}): {problem}"
+        f"{deck.name} slide {s['number']} (click {s['clicks']}): {problem}"
         for s in report["slides"]
         for problem in s["problems"]
     ]
@@ -127,16 +133,22 @@ def test_every_slide_renders_at_every_click(deck_server, tmp_path):
         f"add it to optimizeDeps.include in {VITE_CONFIG}"
         for dep in deck_server.late_dependencies()
     ]
-    assert problems == [], f"screenshots in {SHOTS}\n" + "\n".join(problems)
+    assert problems == [], f"screenshots in {shots}\n" + "\n".join(problems)
 
 
-def test_deck_builds_with_every_asset(deck_build):
+def test_deck_builds_with_every_asset(deck, deck_build):
     """`slidev build` fails on any asset it cannot resolve (the fixture asserts exit 0)."""
-    assert (deck_build.dist / "index.html").is_file()
-    built = {p.name for p in (deck_build.dist / "assets").iterdir()}
-    for slide in read_deck(DECK).slides:
+    dist = deck_build(deck.path).dist
+    assert (dist / "index.html").is_file()
+    built = {p.name for p in (dist / "assets").iterdir()}
+    for slide in deck.deck.slides:
         for asset in slide.assets:
-            if asset.kind in ("img", "source") and asset.url.startswith("./image/"):
+            path = lint.resolve_asset(asset, deck)
+            if not path.is_relative_to(deck.figures):
+                continue
+            if asset.url.startswith("/"):  # a page the addon serves at its own path
+                assert (dist / asset.url.lstrip("/")).is_file(), asset
+            elif asset.kind in ("img", "source"):
                 stem = Path(asset.url).stem  # vite names it <stem>-<hash><suffix>
                 assert any(name.startswith(stem + "-") for name in built), (
                     f"slide {slide.number}: {asset.url} is not in the build"

@@ -14,9 +14,11 @@ from course import corpora
     ],
 )
 def test_document_counts(name, size):
-    corpus = corpora.ALL[name]()
-    assert len(corpus) == size
+    source = corpora.SOURCES[name]
+    corpus = source.load()
+    assert len(corpus) == size == source.documents
     assert corpus.citation and all(path.exists() for path in corpus.source)
+    assert source.files() == corpus.source  # staleness hashes exactly the files it reads
 
 
 def test_news_stories_are_whole_english_texts():

@@ -3,20 +3,16 @@ slides show exactly the demo code they import; the prelude gives the check the d
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from nlpdeck import demos, env, recorded
-from nlpdeck.deck import read_deck
+from nlpdeck import demos, project, recorded
 
-DECK = env.ROOT / "slides" / "part2" / "slides.md"
-DEMOS = demos.demo_files()
+DECK = project.find("slides/part2")
+DEMOS = DECK.demo_files()
 
 
 def test_percent_script_becomes_markdown_and_code_cells(tmp_path):
@@ -35,7 +31,7 @@ def test_percent_script_becomes_markdown_and_code_cells(tmp_path):
 
 
 def test_deck_has_a_live_slide_for_each_demo():
-    shown = {b.path.resolve() for b in recorded.live_blocks(read_deck(DECK))}
+    shown = {b.path.resolve() for b in recorded.live_blocks(DECK.deck)}
     assert shown == {p.resolve() for p in DEMOS}
 
 
@@ -44,22 +40,9 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every demo executed in a fresh kernel and exported, as `make demos` does
     (two at a time: each kernel spends most of its time starting)."""
     out = tmp_path_factory.mktemp("notebooks")
-
-    def export(path: Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "nlpdeck", "demos", str(path), "--out", str(out)],
-            cwd=env.ROOT,
-            capture_output=True,
-            text=True,
-            timeout=900,
-            env={**os.environ, **env.offline_environ()},
-        )
-
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = dict(zip(DEMOS, pool.map(export, DEMOS), strict=True))
-    failed = {p.name: r.stderr[-3000:] for p, r in results.items() if r.returncode != 0}
-    assert failed == {}, failed
-    return {p.stem: out / f"{p.stem}.html" for p in DEMOS}
+        written = list(pool.map(lambda path: demos.export_html(path, DECK, out), DEMOS))
+    return {p.stem: p for p in written}
 
 
 @pytest.mark.parametrize("demo", [p.stem for p in DEMOS])
@@ -72,7 +55,7 @@ def test_demo_runs_end_to_end_and_exports_html(exported, demo):
 
 
 def test_demo_notebook_keeps_every_cell(tmp_path):
-    book = demos.notebook(demos.DEMOS_DIR / "bank.py")
+    book = demos.notebook(DECK.demos_dir / "bank.py")
     nbformat.validate(book)
     assert book.cells[0].cell_type == "markdown"
     assert all("# region" not in c.source for c in book.cells)

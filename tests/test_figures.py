@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from nlpdeck import env
+from nlpdeck import env, project
 from nlpdeck.figures import build
 from nlpdeck.figures.target import Target
+
+DECK = project.load(Path(__file__).parent / "fixtures" / "figure_deck" / "slides.md")
+"""A deck whose figures package holds small real drawing functions (figures/drawers.py)."""
 
 
 @pytest.fixture
@@ -25,17 +28,22 @@ def targets(data: Path) -> list[Target]:
     return [
         Target(
             "line",
-            "figure_drawers:line",
+            "drawers:line",
             ("line.png", "data.txt"),
             files=(str(data),),
             params={"slope": 2},
         ),
-        Target("upper", "figure_drawers:upper", ("upper.txt",), needs=("data.txt",)),
+        Target("upper", "drawers:upper", ("upper.txt",), needs=("data.txt",)),
     ]
 
 
 def rebuilt(targets: list[Target], out: Path, *only: str) -> list[str]:
-    return [t.name for t, _ in build.build(targets, out, only=only, progress=False)]
+    built = build.build(DECK, out, only=only, progress=False, targets=targets)
+    return [t.name for t, _ in built]
+
+
+def plan(targets: list[Target], out: Path) -> list[build.Step]:
+    return build.plan(DECK, out, targets=targets)
 
 
 def test_builds_then_nothing_is_stale(targets, tmp_path):
@@ -46,9 +54,9 @@ def test_builds_then_nothing_is_stale(targets, tmp_path):
     entry = manifest["targets"]["line"]
     assert entry["inputs"]["params"] == {"slope": 2}
     assert set(entry["outputs"]) == {"line.png", "data.txt"}
-    assert entry["inputs"]["code"]["tests/figure_drawers.py"]
+    assert entry["inputs"]["code"]["tests/fixtures/figure_deck/figures/drawers.py"]
     assert entry["seconds"] >= 0
-    assert [s.reason for s in build.plan(targets, out)] == ["", ""]
+    assert [s.reason for s in plan(targets, out)] == ["", ""]
     assert rebuilt(targets, out) == []
 
 
@@ -62,7 +70,7 @@ def test_changed_param_rebuilds_only_that_target(targets, tmp_path):
     out = tmp_path / "image"
     rebuilt(targets, out)
     steeper = [dataclasses.replace(targets[0], params={"slope": 3}), targets[1]]
-    assert [s.reason for s in build.plan(steeper, out)] == ["changed: params", ""]
+    assert [s.reason for s in plan(steeper, out)] == ["changed: params", ""]
     # data.txt is unchanged, so the target that needs it stays fresh
     assert rebuilt(steeper, out) == ["line"]
 
@@ -73,7 +81,7 @@ def test_changed_data_file_rebuilds_the_targets_that_read_it(targets, data, tmp_
     data.touch()  # an mtime alone changes nothing
     assert rebuilt(targets, out) == []
     data.write_text("the bank of the money\n", encoding="utf-8")
-    assert build.plan(targets, out)[0].reason == f"changed: files {data}"
+    assert plan(targets, out)[0].reason == f"changed: files {data}"
     assert rebuilt(targets, out) == ["line", "upper"]
     assert (out / "upper.txt").read_text(encoding="utf-8") == "THE BANK OF THE MONEY\n"
 
@@ -82,10 +90,10 @@ def test_edited_or_deleted_output_is_rebuilt(targets, tmp_path):
     out = tmp_path / "image"
     rebuilt(targets, out)
     (out / "upper.txt").write_text("hand edit", encoding="utf-8")
-    reason = build.plan(targets, out)[1].reason
+    reason = plan(targets, out)[1].reason
     assert reason == "upper.txt differs from the one the manifest recorded"
     (out / "line.png").unlink()
-    assert build.plan(targets, out)[0].reason == "line.png is missing"
+    assert plan(targets, out)[0].reason == "line.png is missing"
     assert rebuilt(targets, out) == ["line", "upper"]
 
 
@@ -102,9 +110,7 @@ def test_interrupted_build_leaves_previous_figures_intact(targets, tmp_path):
     out = tmp_path / "image"
     rebuilt(targets, out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    ctrl_c = [
-        dataclasses.replace(targets[0], draw="figure_drawers:interrupted", params={"slope": 5})
-    ]
+    ctrl_c = [dataclasses.replace(targets[0], draw="drawers:interrupted", params={"slope": 5})]
     with pytest.raises(KeyboardInterrupt):
         rebuilt(ctrl_c, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temp folder left
@@ -112,11 +118,11 @@ def test_interrupted_build_leaves_previous_figures_intact(targets, tmp_path):
 
 def test_failing_target_is_named_and_the_others_still_build(targets, tmp_path):
     out = tmp_path / "image"
-    broken = Target("attention", "figure_drawers:broken", ("attention.png",))
+    broken = Target("attention", "drawers:broken", ("attention.png",))
     with pytest.raises(build.FigureBuildError) as error:
         rebuilt([broken, *targets], out)
     assert str(error.value).splitlines() == [
-        "figure target attention (figure_drawers:broken) failed: ValueError: no such column: sense",
+        "figure target attention (drawers:broken) failed: ValueError: no such column: sense",
         "previous figures are intact",
     ]
     assert (out / "upper.txt").is_file()
@@ -126,7 +132,7 @@ def test_failing_target_is_named_and_the_others_still_build(targets, tmp_path):
 def test_missing_model_names_target_model_and_fix(targets, tmp_path):
     needs_model = Target(
         "hub",
-        "figure_drawers:line",
+        "drawers:line",
         ("line.png",),
         models=("org/absent-model",),
         params={"slope": 1},
@@ -143,7 +149,7 @@ def test_missing_model_names_target_model_and_fix(targets, tmp_path):
 
 
 def test_undeclared_output_is_refused(tmp_path):
-    sloppy = Target("sloppy", "figure_drawers:sloppy", ("line.png",))
+    sloppy = Target("sloppy", "drawers:sloppy", ("line.png",))
     with pytest.raises(build.FigureBuildError, match=r"wrote undeclared debug\.csv: declare"):
         rebuilt([sloppy], tmp_path)
     assert list(tmp_path.iterdir()) == []
@@ -161,3 +167,29 @@ def test_code_inputs_follow_project_imports():
     files = {p.relative_to(env.ROOT).as_posix() for p in code}
     assert {"nlpdeck/figures/encoder.py", "nlpdeck/models.py", "nlpdeck/env.py"} <= files
     assert not any("transformers" in f for f in files)
+
+
+def test_a_decks_own_code_is_hashed_through_its_relative_imports(tmp_path):
+    deck_dir = tmp_path / "lecture"  # outside the repository, as `make check DECK=…` allows
+    (deck_dir / "figures").mkdir(parents=True)
+    (deck_dir / "demos").mkdir()
+    (deck_dir / "slides.md").write_text("# A\n")
+    (deck_dir / "figures" / "targets.py").write_text(
+        "from nlpdeck.figures.target import Target\n"
+        "TARGETS = [Target('t', 'draw:run', ('t.txt',))]\n"
+    )
+    (deck_dir / "figures" / "draw.py").write_text(
+        "from nlpdeck.figures.target import Job\n\nfrom . import helper\n"
+        "from ..demos.counts import COUNT\n\n\ndef run(job: Job):\n"
+        "    job.output('t.txt').write_text(helper.TEXT * COUNT)\n"
+    )
+    (deck_dir / "figures" / "helper.py").write_text("TEXT = 'x'\n")
+    (deck_dir / "demos" / "counts.py").write_text("COUNT = 3\n")
+    deck = project.load(deck_dir / "slides.md")
+    assert [t.name for t, _ in build.build(deck, progress=False)] == ["t"]
+    assert (deck.figures / "t.txt").read_text() == "xxx"
+    code = build.read_manifest(deck.figures)["targets"]["t"]["inputs"]["code"]
+    assert {"figures/draw.py", "figures/helper.py", "demos/counts.py"} <= set(code)
+    assert "nlpdeck/figures/target.py" in code  # the toolkit, named from the repository
+    (deck_dir / "demos" / "counts.py").write_text("COUNT = 4\n")
+    assert build.plan(deck)[0].reason == "changed: code demos/counts.py"

@@ -5,6 +5,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from nlpdeck import project
 from nlpdeck.deck import read_deck
 from nlpdeck.kernel import BlockTimeoutError, DeckRunner, KernelDiedError
 
@@ -12,11 +13,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(scope="module")
-def broken_run(tmp_path_factory):
-    deck = read_deck(FIXTURES / "broken_deck.md")
+def broken_run():
+    deck = project.load(FIXTURES / "broken_deck.md")
     with DeckRunner(deck, timeout=120) as runner:
         results = [runner.run(block) for block in runner.blocks]
-        record = runner.save(tmp_path_factory.mktemp("checks"))
+        record = runner.save()
     return results, record
 
 
@@ -92,14 +93,14 @@ def test_outputs_recorded_as_a_notebook(broken_run):
 def test_unexpected_success_of_a_raises_block_fails(tmp_path):
     deck = tmp_path / "slides.md"
     deck.write_text("# A\n\n<!-- check: raises KeyError -->\n```python\nx = 1\n```\n")
-    with DeckRunner(read_deck(deck), timeout=60) as runner:
+    with DeckRunner(project.load(deck), timeout=60) as runner:
         result = runner.run(runner.blocks[0])
     assert result.status == "failed"
     assert "declared `raises KeyError`, got nothing" in result.reason
 
 
 def test_snippet_block_runs_from_its_file_with_the_model_offline():
-    deck = read_deck(FIXTURES / "snippets" / "deck.md")
+    deck = project.load(FIXTURES / "snippets" / "deck.md")
     with DeckRunner(deck, timeout=120) as runner:
         first = runner.run(runner.blocks[0])
     assert first.status == "passed"
@@ -111,7 +112,7 @@ def test_dead_kernel_is_named_and_later_blocks_fail_with_it(tmp_path):
         "# A\n\n```python\nimport os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n```\n\n"
         "---\n\n# B\n\n```python\nprint('never')\n```\n"
     )
-    with DeckRunner(read_deck(deck), timeout=60) as runner:
+    with DeckRunner(project.load(deck), timeout=60) as runner:
         results = [runner.run(block) for block in runner.blocks]
     assert [r.status for r in results] == ["failed", "failed"]
     assert isinstance(results[0].error, KernelDiedError)

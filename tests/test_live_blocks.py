@@ -8,15 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from nlpdeck import addons, demos, env, lint, prelude, recorded
-from nlpdeck.deck import read_deck
+from nlpdeck import lint, prelude, project, recorded
 from nlpdeck.kernel import DeckRunner
-
-DECK = env.ROOT / "slides" / "part2" / "slides.md"
 
 
 def live_deck(tmp_path: Path, prelude_code: str, body: str) -> Path:
-    """A deck folder with a kernel prelude that star-imports a demo beside it."""
+    """A deck folder with a kernel prelude that star-imports one of the deck's demos."""
     (tmp_path / "demos").mkdir()
     (tmp_path / "demos" / "greeter.py").write_text(
         "def greet(name):\n    return f'hello {name}'\n\n_private = 1\n"
@@ -26,27 +23,26 @@ def live_deck(tmp_path: Path, prelude_code: str, body: str) -> Path:
     return tmp_path / "slides.md"
 
 
-PRELUDE = (
-    "import os, sys\nsys.path.insert(0, os.path.abspath('demos'))\n"
-    "from greeter import *  # noqa: F403\nLOADED = True\n"
-)
+PRELUDE = "import os, sys\nfrom demos.greeter import *  # noqa: F403\nLOADED = True\n"
 LIVE = "# A\n\n```python {monaco-run} {autorun:false}\nprint(greet('deck'), LOADED)\n```\n"
 
 
-def test_prelude_names_include_star_imports_of_demos_beside_it(tmp_path):
-    path = live_deck(tmp_path, PRELUDE, LIVE).parent / prelude.PRELUDE
-    assert {"greet", "LOADED", "os", "sys"} <= prelude.names(path)
-    assert "_private" not in prelude.names(path)
+def test_prelude_names_include_star_imports_of_the_decks_demos(tmp_path):
+    deck = project.load(live_deck(tmp_path, PRELUDE, LIVE))
+    assert deck.prelude == tmp_path / "demos" / "prelude.py"
+    assert {"greet", "LOADED", "os", "sys"} <= prelude.names(deck.prelude, deck.dir)
+    assert "_private" not in prelude.names(deck.prelude, deck.dir)
 
 
 def test_check_runs_the_prelude_and_records_live_outputs(tmp_path):
-    deck = read_deck(live_deck(tmp_path, PRELUDE, LIVE))
+    deck = project.load(live_deck(tmp_path, PRELUDE, LIVE))
     assert [f.message for f in lint.undefined_names(deck)] == []  # the prelude defines them
     with DeckRunner(deck, timeout=60) as runner:
         result = runner.run(runner.blocks[0])
-        runner.save(tmp_path / "checks")
+        notebook = runner.save()
     assert result.status == "passed"
-    entries = recorded.load(tmp_path)
+    assert notebook.is_relative_to(deck.build_dir) and notebook.is_file()
+    entries = recorded.load(deck.records)
     assert entries["print(greet('deck'), LOADED)"]["outputs"] == [
         {"output_type": "stream", "name": "stdout", "text": "hello deck True\n"}
     ]
@@ -55,7 +51,7 @@ def test_check_runs_the_prelude_and_records_live_outputs(tmp_path):
 
 
 def test_failing_prelude_is_named_with_its_traceback(tmp_path):
-    deck = read_deck(live_deck(tmp_path, "import os\nraise RuntimeError('no model')\n", LIVE))
+    deck = project.load(live_deck(tmp_path, "import os\nraise RuntimeError('no model')\n", LIVE))
     with pytest.raises(prelude.PreludeError) as raised:
         DeckRunner(deck, timeout=60).__enter__()
     message = str(raised.value)
@@ -65,35 +61,29 @@ def test_failing_prelude_is_named_with_its_traceback(tmp_path):
 
 
 def test_live_python_blocks_need_a_click_and_a_record(tmp_path):
-    deck = read_deck(
+    deck = project.load(
         live_deck(tmp_path, PRELUDE, "# A\n\n```python {monaco-run}\nprint(greet('x'))\n```\n")
     )
     assert [(f.line, f.message.split(":")[0]) for f in lint.live_blocks(deck)] == [
         (3, "{monaco-run} Python block runs on every keystroke and on every visit"),
         (
             3,
-            "live block has no recorded output in recorded-outputs.json, so a built or "
-            "exported deck shows none",
+            f"live block has no recorded output in {tmp_path / 'recorded-outputs.json'}, so a "
+            "built or exported deck shows none",
         ),
     ]
 
 
 def test_record_keeps_blocks_that_did_not_run_and_drops_code_gone_from_the_deck(tmp_path):
-    deck = read_deck(live_deck(tmp_path, PRELUDE, LIVE + "\n---\n\n" + LIVE.replace("deck", "b")))
-    first, second = (recorded.key(b.code) for b in recorded.live_blocks(deck))
+    deck = project.load(
+        live_deck(tmp_path, PRELUDE, LIVE + "\n---\n\n" + LIVE.replace("deck", "b"))
+    )
+    first, second = (recorded.key(b.code) for b in recorded.live_blocks(deck.deck))
     out = [{"output_type": "stream", "name": "stdout", "text": "x\n"}]
     recorded.update(deck, {first: out, "print('gone')": out})
     recorded.update(deck, {second: out})
-    entries = json.loads(recorded.record_path(tmp_path).read_text())["blocks"]
+    entries = json.loads(deck.records.read_text())["blocks"]
     assert [(e["slide"], e["code"]) for e in entries] == [(1, first), (2, second)]
-
-
-def test_project_deck_live_blocks_are_recorded_and_run_on_click():
-    deck = read_deck(DECK)
-    blocks = recorded.live_blocks(deck)
-    assert len(blocks) == len(demos.demo_files()) and all(b.snippet for b in blocks)  # demos/
-    assert [str(f) for f in lint.live_blocks(deck)] == []
-    assert {"python", "py"} <= addons.runner_languages(deck.headmatter, deck.dir)
 
 
 def test_server_refuses_a_kernel_whose_prelude_fails_and_leaves_none_running(tmp_path):
@@ -101,8 +91,8 @@ def test_server_refuses_a_kernel_whose_prelude_fails_and_leaves_none_running(tmp
 
     from nlpdeck import present
 
-    deck = live_deck(tmp_path, "raise RuntimeError('no model')\n", LIVE)
-    with present.jupyter_server(deck.parent, deck.parent / prelude.PRELUDE) as jupyter:
+    deck = project.load(live_deck(tmp_path, "raise RuntimeError('no model')\n", LIVE))
+    with present.jupyter_server(deck) as jupyter:
         with pytest.raises(RuntimeError, match="the deck's kernel did not start") as raised:
             jupyter.start_kernel()
         assert "RuntimeError: no model" in str(raised.value)

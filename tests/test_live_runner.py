@@ -30,8 +30,7 @@ import psutil
 import pytest
 from browser_tools import free_port, require_browser, run_script
 
-from nlpdeck import env, recorded
-from nlpdeck.deck import read_deck
+from nlpdeck import env, project, recorded
 
 DECK = env.ROOT / "slides" / "part2" / "slides.md"
 SCRIPT = Path(__file__).parent / "browser" / "live_runner.mjs"
@@ -84,7 +83,7 @@ def presenting() -> Iterator[Presenting]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group, to send it Ctrl-C
-        env={**os.environ, **env.offline_environ()},
+        env=env.subprocess_environ(),
     )
     state = Presenting(process, port)
     threading.Thread(target=_read, args=(process.stdout, state.lines), daemon=True).start()
@@ -142,7 +141,7 @@ def kernel_id(presenting: Presenting) -> str:
 
 
 def live_slide() -> tuple[int, str]:
-    deck = read_deck(DECK)
+    deck = project.load(DECK).deck
     block = next(b for b in recorded.live_blocks(deck) if b.path.name == "bank.py")
     return block.slide, block.code
 
@@ -277,6 +276,7 @@ def test_ctrl_c_stops_both_servers_and_the_kernel(presenting):
 
 def test_build_holds_no_token_nor_kernel_client(deck_build):
     """Built while a token was in slidev's environment (conftest.deck_build)."""
+    deck_build = deck_build(DECK)
     built = [p for p in deck_build.dist.rglob("*") if p.is_file()]
     assert any(p.name == "index.html" for p in built)
     address = deck_build.url.removeprefix("http://")
@@ -301,6 +301,7 @@ class _SpaHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def test_built_deck_shows_recorded_outputs_without_a_kernel(deck_build, tmp_path):
+    deck_build = deck_build(DECK)
     slide, code = live_slide()
     handler = functools.partial(_SpaHandler, directory=str(deck_build.dist))
     with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:

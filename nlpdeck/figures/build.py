@@ -4,9 +4,10 @@ Staleness rules (written down, as doit does):
 
 - a target is *fresh* when the manifest holds its fingerprint and every output file
   exists with the hash the manifest recorded;
-- the fingerprint hashes the drawing code (its module and the ``nlpdeck`` modules it
-  imports, transitively), the cached revision of each model, the bytes of each corpus
-  and data file, the hashes of the earlier outputs it needs, its params and seed;
+- the fingerprint hashes the drawing code (its module and every module of the project
+  it imports, transitively: toolkit, course content, the deck's own code), the cached
+  revision of each model, the bytes of each corpus and data file, the hashes of the
+  earlier outputs it needs, its params and seed;
 - contents, never mtimes: a touched file rebuilds nothing, an edited one rebuilds.
 
 A drawing function writes into a fresh temporary folder beside the figures. Only
@@ -14,8 +15,10 @@ when it returns, with exactly its declared outputs, are the files moved into pla
 (``os.replace``) and the manifest rewritten (also by replace), so an interrupted or
 failing build leaves the previous figures and their manifest entries intact.
 
+    >>> from nlpdeck import project
     >>> from nlpdeck.figures import build
-    >>> [s.target.name for s in build.plan() if s.reason]   # doctest: +SKIP
+    >>> deck = project.find("slides/part2")
+    >>> [s.target.name for s in build.plan(deck) if s.reason]   # doctest: +SKIP
     ['attention-it']
 """
 
@@ -40,9 +43,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from course import corpora
 from nlpdeck import env, models
 from nlpdeck.figures.target import Job, Target
+from nlpdeck.files import sha256_file, write_atomic
+from nlpdeck.project import DeckProject
 
 MANIFEST = "manifest.json"
 VERSIONS = ("torch", "transformers", "sentence-transformers", "matplotlib", "numpy")
@@ -57,7 +61,7 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def code_files(module: str) -> list[Path]:
+def code_files(module: str, roots: tuple[Path, ...] = (env.ROOT,)) -> list[Path]:
     """The module's file and, transitively, every module of the project it imports: the
     toolkit, shared course content and the deck's own code, never installed packages.
 
@@ -68,7 +72,7 @@ def code_files(module: str) -> list[Path]:
     todo = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]  # its packages, run first
     while todo:
         name = todo.pop()
-        path = None if name in seen else _project_file(name)
+        path = None if name in seen else _project_file(name, roots)
         if path is None:
             continue
         seen[name] = path
@@ -82,12 +86,12 @@ def code_files(module: str) -> list[Path]:
     return sorted(seen.values())
 
 
-def _project_file(name: str) -> Path | None:
+def _project_file(name: str, roots: tuple[Path, ...]) -> Path | None:
     """The file of a module that belongs to the project, else None. The top-level package
     is looked up first: finding ``torch.nn`` would import torch, finding ``torch`` does not."""
     try:
         top = importlib.util.find_spec(name.partition(".")[0])
-        if top is None or not any(_in_project(Path(p)) for p in _places(top)):
+        if top is None or not any(_in_project(Path(p), roots) for p in _places(top)):
             return None
         spec = importlib.util.find_spec(name)
     except (ImportError, ValueError):  # ``from x import Name``: Name is no module
@@ -104,26 +108,43 @@ def _places(spec: importlib.machinery.ModuleSpec) -> list[str]:
     return list(spec.submodule_search_locations or [])
 
 
-def _in_project(path: Path) -> bool:
+def _in_project(path: Path, roots: tuple[Path, ...]) -> bool:
+    """Inside the repository (or a deck's folder), and not an installed package."""
     installed = {Path(sysconfig.get_path(k)) for k in ("purelib", "platlib")}
     path = path.resolve()
-    return path.is_relative_to(env.ROOT) and not any(path.is_relative_to(d) for d in installed)
+    inside = any(path.is_relative_to(root.resolve()) for root in roots)
+    return inside and not any(path.is_relative_to(d) for d in installed)
 
 
-def inputs(target: Target, figures: Path) -> dict[str, Any]:
+def _label(path: Path, deck: DeckProject) -> str:
+    """How the manifest names a code file: from the repository, else from the deck."""
+    path = path.resolve()
+    base = env.ROOT if path.is_relative_to(env.ROOT) else deck.dir.resolve()
+    return path.relative_to(base).as_posix()
+
+
+def inputs(deck: DeckProject, target: Target, figures: Path) -> dict[str, Any]:
     """Everything the target's outputs depend on, as hashes and plain values."""
-    module = target.draw.partition(":")[0]
+    code = code_files(deck.draw_module(target), (env.ROOT, deck.dir))
     return {
-        "code": {
-            p.relative_to(env.ROOT).as_posix(): models.sha256_file(p) for p in code_files(module)
-        },
+        "code": {_label(p, deck): sha256_file(p) for p in code},
         "models": {m: _model_revision(target, m) for m in target.models},
-        "corpora": {c: corpora.source_sha256(c) for c in target.corpora},
-        "files": {f: models.sha256_file(env.ROOT / f) for f in target.files},
+        "corpora": {c.name: c.sha256() for c in target.corpora},
+        "files": {f: _file_sha256(deck, target, f) for f in target.files},
         "needs": {n: _need_sha256(target, figures, n) for n in target.needs},
         "params": dict(target.params),
         "seed": target.seed,
     }
+
+
+def _file_sha256(deck: DeckProject, target: Target, name: str) -> str:
+    path = deck.dir / name
+    if not path.is_file():
+        raise FigureBuildError(
+            f"figure target {target.name} reads {name}, which is not there "
+            f"(looked for {path.resolve()}); fix files= in {deck.targets_file.name}"
+        )
+    return sha256_file(path)
 
 
 def _model_revision(target: Target, name: str) -> str:
@@ -140,7 +161,7 @@ def _need_sha256(target: Target, figures: Path, name: str) -> str:
             f"figure target {target.name} needs {name}, which is not built: "
             f"run `make figures` (it builds the target that makes {name} first)"
         )
-    return models.sha256_file(path)
+    return sha256_file(path)
 
 
 def fingerprint(found: dict[str, Any]) -> str:
@@ -155,11 +176,8 @@ def read_manifest(figures: Path) -> dict[str, Any]:
 
 
 def write_manifest(figures: Path, manifest: dict[str, Any]) -> None:
-    path = figures / MANIFEST
-    tmp = path.with_suffix(".json.tmp")
     text = json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(figures / MANIFEST, text)
 
 
 @dataclass(frozen=True)
@@ -170,13 +188,13 @@ class Step:
     reason: str
 
 
-def staleness(target: Target, figures: Path, manifest: dict[str, Any]) -> str:
+def staleness(deck: DeckProject, target: Target, figures: Path, manifest: dict[str, Any]) -> str:
     """Why ``target`` must be rebuilt, or ``""`` when its outputs are current."""
     entry = manifest["targets"].get(target.name)
     if entry is None:
         return "never built"
     try:
-        found = inputs(target, figures)
+        found = inputs(deck, target, figures)
     except FigureBuildError as error:
         return str(error)
     if fingerprint(found) != entry["fingerprint"]:
@@ -185,7 +203,7 @@ def staleness(target: Target, figures: Path, manifest: dict[str, Any]) -> str:
         path = figures / name
         if not path.is_file():
             return f"{name} is missing"
-        if models.sha256_file(path) != entry["outputs"].get(name):
+        if sha256_file(path) != entry["outputs"].get(name):
             return f"{name} differs from the one the manifest recorded"
     return ""
 
@@ -246,24 +264,18 @@ def validate(targets: Iterable[Target]) -> None:
 
 
 def plan(
-    targets: Iterable[Target] | None = None, figures: Path = env.IMAGE_DIR, only: Iterable[str] = ()
+    deck: DeckProject,
+    figures: Path | None = None,
+    only: Iterable[str] = (),
+    targets: Iterable[Target] | None = None,
 ) -> list[Step]:
-    """Each selected target with the reason it is stale (``""`` when fresh)."""
-    if targets is None:
-        targets = deck_targets()
-    targets = list(targets)
+    """Each selected target of the deck (or ``targets``) with the reason it is stale
+    (``""`` when fresh); ``figures`` defaults to the deck's figure folder."""
+    targets = deck.targets() if targets is None else list(targets)
+    figures = deck.figures if figures is None else figures
     validate(targets)
     manifest = read_manifest(figures)
-    return [Step(t, staleness(t, figures, manifest)) for t in select(targets, only)]
-
-
-def deck_targets() -> list[Target]:
-    """The figure targets of the deck in slides/part2."""
-    if str(env.SLIDES_DIR) not in sys.path:
-        sys.path.insert(0, str(env.SLIDES_DIR))
-    from part2.figures.targets import TARGETS
-
-    return list(TARGETS)
+    return [Step(t, staleness(deck, t, figures, manifest)) for t in select(targets, only)]
 
 
 def _seed(seed: int) -> None:
@@ -287,27 +299,29 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def draw_function(target: Target) -> Callable[[Job], None]:
-    module, _, function = target.draw.partition(":")
-    drawer: Callable[[Job], None] = getattr(importlib.import_module(module), function)
+def draw_function(deck: DeckProject, target: Target) -> Callable[[Job], None]:
+    function = target.draw.partition(":")[2]
+    drawer: Callable[[Job], None] = getattr(
+        importlib.import_module(deck.draw_module(target)), function
+    )
     return drawer
 
 
-def run_target(target: Target, figures: Path) -> dict[str, Any]:
+def run_target(deck: DeckProject, target: Target, figures: Path) -> dict[str, Any]:
     """Draw one target into a temporary folder, then move its outputs into place.
 
     Returns its manifest entry. On any failure (or Ctrl-C) the temporary folder is
     removed and nothing in ``figures`` has changed.
     """
-    found = inputs(target, figures)
+    found = inputs(deck, target, figures)
     figures.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".build-{target.name}-", dir=figures))
     try:
-        drawer = draw_function(target)
+        drawer = draw_function(deck, target)
         _seed(target.seed)
         started = time.perf_counter()
         try:
-            drawer(Job(target, work, figures, env.ROOT))
+            drawer(Job(target, work, figures, deck.dir))
         except Exception as error:
             raise FigureBuildError(
                 f"figure target {target.name} ({target.draw}) failed: "
@@ -327,9 +341,9 @@ def run_target(target: Target, figures: Path) -> dict[str, Any]:
                     )
                     if part
                 )
-                + ": declare every output in nlpdeck/figures/targets.py"
+                + f": declare every output in {deck.targets_file}"
             )
-        outputs = {name: models.sha256_file(work / name) for name in target.outputs}
+        outputs = {name: sha256_file(work / name) for name in target.outputs}
         for name in target.outputs:
             (figures / name).parent.mkdir(parents=True, exist_ok=True)
             os.replace(work / name, figures / name)
@@ -346,11 +360,12 @@ def run_target(target: Target, figures: Path) -> dict[str, Any]:
 
 
 def build(
-    targets: Iterable[Target] | None = None,
-    figures: Path = env.IMAGE_DIR,
+    deck: DeckProject,
+    figures: Path | None = None,
     only: Iterable[str] = (),
     force: bool = False,
     progress: bool = True,
+    targets: Iterable[Target] | None = None,
 ) -> Iterator[tuple[Target, str]]:
     """Rebuild stale targets in declared order; yields each rebuilt target and why.
 
@@ -359,7 +374,8 @@ def build(
     """
     from tqdm import tqdm
 
-    steps = plan(targets, figures, only)
+    figures = deck.figures if figures is None else figures
+    steps = plan(deck, figures, only, targets)
     stale = {s.target.name: s.reason or "forced" for s in steps if force or s.reason}
     made_by = {out: s.target.name for s in steps for out in s.target.outputs}
     rebuilt: set[str] = set()
@@ -370,14 +386,14 @@ def build(
         reason = stale.get(target.name, "")
         if not reason and any(made_by.get(n) in rebuilt for n in target.needs):
             # an output it reads was just rebuilt: stale only if its content changed
-            reason = staleness(target, figures, read_manifest(figures))
+            reason = staleness(deck, target, figures, read_manifest(figures))
         if not reason:
             continue
         if target.name not in stale:  # made stale by an upstream rebuilt just now
             bar.total += 1
         bar.set_postfix_str(target.name)
         try:
-            entry = run_target(target, figures)
+            entry = run_target(deck, target, figures)
         except FigureBuildError as error:
             failures.append(str(error))
             continue

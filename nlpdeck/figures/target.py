@@ -9,19 +9,32 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+
+class CorpusSource(Protocol):
+    """A corpus as a target declares it (shared course content provides these): its
+    name, a hash of the bytes it is read from, its loader and its documented size."""
+
+    name: str
+    documents: int
+
+    def sha256(self) -> str: ...
+
+    def load(self) -> Any: ...
 
 
 @dataclass(frozen=True)
 class Target:
     """One figure target: code, declared inputs, output files.
 
-    ``draw``     ``"module:function"``; the module and the ``nlpdeck`` modules it imports
-                 are hashed as code.
-    ``outputs``  file names relative to the figure folder (``image/``).
+    ``draw``     ``"module:function"``, the module in the deck's figures package (the
+                 folder of its targets file); it and every module of the project it
+                 imports are hashed as code.
+    ``outputs``  file names relative to the deck's figure folder (``image/``).
     ``models``   catalog roles or hub ids; their cached revision is an input.
-    ``corpora``  names in :data:`course.corpora.SOURCE_FILES`; their bytes are inputs.
-    ``files``    repository-relative data files (e.g. a sentence list).
+    ``corpora``  :class:`CorpusSource` objects; the bytes they are read from are inputs.
+    ``files``    data files, relative to the deck's folder (e.g. a sentence list).
     ``needs``    outputs of earlier targets this one reads (from the same figure folder).
     ``params``   plain JSON values handed to the drawing function.
     """
@@ -30,7 +43,7 @@ class Target:
     draw: str
     outputs: tuple[str, ...]
     models: tuple[str, ...] = ()
-    corpora: tuple[str, ...] = ()
+    corpora: tuple[CorpusSource, ...] = ()
     files: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
     params: Mapping[str, Any] = field(default_factory=dict)
@@ -45,7 +58,7 @@ class Job:
     target: Target
     out: Path  # a fresh folder; write exactly the target's outputs here
     figures: Path  # the figure folder, to read ``needs`` from
-    root: Path  # the repository, to read ``files`` from
+    deck: Path  # the deck's folder, to read ``files`` from
 
     @property
     def params(self) -> Mapping[str, Any]:
@@ -70,10 +83,10 @@ class Job:
         return self.figures / name
 
     def file(self, name: str) -> Path:
-        """A repository data file this target declared in ``files``."""
+        """A data file this target declared in ``files`` (relative to the deck's folder)."""
         if name not in self.target.files:
             raise KeyError(f"{name} is not declared in files= of figure target {self.target.name}")
-        return self.root / name
+        return (self.deck / name).resolve()
 
     def model(self, name: str) -> str:
         """The hub id of a declared model (a catalog role or a hub id)."""

@@ -3,7 +3,7 @@
 //
 //   node tests/browser/render_deck.mjs config.json > report.json
 //
-// config.json: {"base": "http://localhost:PORT", "out": "build/slides/part2",
+// config.json: {"base": "http://localhost:PORT", "out": "build/slides/part2/screenshots",
 //               "chromium": "/usr/bin/chromium",
 //               "slides": [{"number": 1, "title": "…"}, …]}
 // report.json: {"slides": [{"number", "clicks", "problems": […], "screenshot"}], "network": […],

@@ -6,16 +6,11 @@ Importing a demo runs it once, top to bottom: the model is loaded, the corpus en
 the classifier trained, and the code warmed up, so a slide that re-runs a demo's
 `live` region answers at once. Its names come into the kernel's namespace.
 
-The kernel runs in the deck's folder, where `demos/` links to this folder.
+Kernels work in the deck's folder, which is importable: the demos are `demos.<name>`.
 """
 
-import os
-import sys
-
-sys.path.insert(0, os.path.abspath("demos"))
-
-from attention import *  # noqa: E402, F403  tokenizer, bert, plot_attention
-from bank import *  # noqa: E402, F403  encoder, word_vector, reference_vectors
-from fill_mask import *  # noqa: E402, F403  fill (the small Chinese BERT's fill-mask pipeline)
-from review import *  # noqa: E402, F403  classifier
-from topics import *  # noqa: E402, F403  BERTopic, PCA, KMeans, leads, lead_embeddings
+from demos.attention import *  # noqa: F403  tokenizer, bert, plot_attention
+from demos.bank import *  # noqa: F403  encoder, word_vector, reference_vectors
+from demos.fill_mask import *  # noqa: F403  fill (the small Chinese BERT's fill-mask pipeline)
+from demos.review import *  # noqa: F403  classifier
+from demos.topics import *  # noqa: F403  BERTopic, PCA, KMeans, leads, lead_embeddings

@@ -37,16 +37,20 @@ class Script:
     """A library bertviz loads from a CDN, and the npm file we serve in its place."""
 
     cdn: str  # as bertviz writes it (require.js paths have no ".js")
-    npm: str  # repository-relative, installed by `npm ci`
+    npm: str  # from the deck's folder, installed by `npm ci`
     local: str  # the output, relative to the figure folder
 
 
 REQUIRE = Script(
-    f"{CDN}require.js/2.3.6/require.min.js", "node_modules/requirejs/require.js", "js/require.js"
+    f"{CDN}require.js/2.3.6/require.min.js",
+    "../../node_modules/requirejs/require.js",
+    "js/require.js",
 )
-D3 = Script(f"{CDN}d3/5.7.0/d3.min", "node_modules/d3-v5/dist/d3.min.js", "js/d3.min.js")
+D3 = Script(f"{CDN}d3/5.7.0/d3.min", "../../node_modules/d3-v5/dist/d3.min.js", "js/d3.min.js")
 JQUERY = Script(
-    f"{CDN}jquery/2.0.0/jquery.min", "node_modules/jquery/dist/jquery.min.js", "js/jquery.min.js"
+    f"{CDN}jquery/2.0.0/jquery.min",
+    "../../node_modules/jquery/dist/jquery.min.js",
+    "js/jquery.min.js",
 )
 SCRIPTS = (REQUIRE, D3, JQUERY)
 PAGES = {"head": f"{FOLDER}/head_view.html", "model": f"{FOLDER}/model_view.html"}

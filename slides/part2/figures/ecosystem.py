@@ -22,7 +22,7 @@ from nlpdeck.figures import style
 from nlpdeck.figures.diagram import BLUE, GREEN, ORANGE, PURPLE, arrow, box, canvas, text
 from nlpdeck.figures.target import Job
 
-LOCK = "requirements.lock"
+LOCK = "../../requirements.lock"  # from the deck's folder
 ROW_COLORS = (GREEN, PURPLE, ORANGE, BLUE)
 
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from nlpdeck.figures.target import Job
 
-SENSES_FILE = "slides/part2/figures/data/senses.tsv"
+SENSES_FILE = "figures/data/senses.tsv"  # from the deck's folder
 COLUMNS = ("word", "sense", "sentence")
 COLUMN = (6.0, 5.4)  # inches: one column of the two-column context slide, at its height
 MARKERS = ("o", "s", "^", "D")  # shape as well as colour tells the senses apart

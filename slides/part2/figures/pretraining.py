@@ -20,7 +20,7 @@ from typing import Any
 from nlpdeck.figures import style
 from nlpdeck.figures.target import Job
 
-RECORD = "models/bert-mini-chinese/training.json"
+RECORD = "../../models/bert-mini-chinese/training.json"  # from the deck's folder
 HIT, MISS = style.PALETTE[2], style.PALETTE[1]
 
 

@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 
-from course import corpora
 from nlpdeck import models
 from nlpdeck.figures.target import Job
 
@@ -47,5 +46,5 @@ def encode(hub_id: str, texts: Sequence[str]) -> np.ndarray:
 def draw(job: Job) -> None:
     """Encode the target's one corpus with its one model into its one ``.npy`` output."""
     (corpus,), (role,), (output,) = job.target.corpora, job.target.models, job.target.outputs
-    documents = corpora.ALL[corpus]().documents
+    documents = corpus.load().documents
     np.save(job.output(output), encode(job.model(role), documents), allow_pickle=False)

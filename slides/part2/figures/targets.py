@@ -1,12 +1,14 @@
-"""Every figure target of the deck, declared as data, in build order.
+"""Every figure target of Part 2, declared as data, in build order.
 
-Add a figure here: name, drawing function, outputs (relative to ``image/``) and every
-input it reads. ``make figures`` rebuilds a target when any of these change; the
-manifest test fails when a committed figure no longer matches them.
+Add a figure here: name, drawing function (a module of this folder), outputs (relative
+to the deck's ``image/``) and every input it reads (files relative to the deck's
+folder). ``make figures`` rebuilds a target when any of these change; the manifest test
+fails when a committed figure no longer matches them.
 """
 
 from __future__ import annotations
 
+from course import corpora
 from nlpdeck.figures.target import Target
 
 ENCODER = "english-encoder"  # sentence-transformers/all-MiniLM-L6-v2, see catalog.toml
@@ -18,12 +20,12 @@ TOPIC_TOKENS = {  # how BERTopic's c-TF-IDF and LDA count words: one tokenisatio
     "token_pattern": r"(?u)\b[^\W\d_]{2,}\b",  # words of 2+ letters: no numbers
 }
 
-SENSES = "slides/part2/figures/data/senses.tsv"  # sentences written for the deck, with sense labels
+SENSES = "figures/data/senses.tsv"  # sentences written for the deck, with sense labels
 
 TARGETS: list[Target] = [
     Target(
         name="static-word",
-        draw="part2.figures.embeddings:draw_static",
+        draw="embeddings:draw_static",
         outputs=("static_word.png",),
         models=(ENCODER,),
         files=(SENSES,),
@@ -41,7 +43,7 @@ TARGETS: list[Target] = [
     ),
     Target(
         name="context-word",
-        draw="part2.figures.embeddings:draw_context",
+        draw="embeddings:draw_context",
         outputs=("context_word1.png", "context_word2.png", "contextual_embeddings.json"),
         models=(ENCODER,),
         files=(SENSES,),
@@ -51,7 +53,7 @@ TARGETS: list[Target] = [
     ),
     Target(
         name="attention-it",
-        draw="part2.figures.attention:draw_it",
+        draw="attention:draw_it",
         outputs=(
             "transformer_self-attention_visualization.png",
             "transformer_self-attention_visualization.json",
@@ -70,7 +72,7 @@ TARGETS: list[Target] = [
     ),
     Target(
         name="attention-steps",
-        draw="part2.figures.attention_steps:draw",
+        draw="attention_steps:draw",
         outputs=(*(f"{i}-min.png" for i in range(1, 9)), "self-attention-steps.json"),
         models=(ENCODER,),
         params={"text": "Thinking machines", "layer": 0, "shown": 3},
@@ -79,7 +81,7 @@ TARGETS: list[Target] = [
     ),
     Target(
         name="attention-views",
-        draw="part2.figures.attention_views:draw",
+        draw="attention_views:draw",
         outputs=(
             "interactive/head_view.html",
             "interactive/model_view.html",
@@ -90,9 +92,9 @@ TARGETS: list[Target] = [
         models=(ENCODER,),
         # the libraries bertviz loads from a CDN, served from our own folder instead
         files=(
-            "node_modules/requirejs/require.js",
-            "node_modules/d3-v5/dist/d3.min.js",
-            "node_modules/jquery/dist/jquery.min.js",
+            "../../node_modules/requirejs/require.js",
+            "../../node_modules/d3-v5/dist/d3.min.js",
+            "../../node_modules/jquery/dist/jquery.min.js",
         ),
         needs=("transformer_self-attention_visualization.json",),
         about="bertviz head view and model view of the two 'it' sentences, offline: "
@@ -116,7 +118,7 @@ TOY_GRAMMAR = {  # a tiny zh -> en "translation" task: 6 x 3 x 4 x 2 = 144 sente
 TARGETS += [
     Target(
         name="transformer",
-        draw="part2.figures.architecture:transformer",
+        draw="architecture:transformer",
         outputs=("transformer.png",),
         params={"layers": 6},
         about="the encoder-decoder Transformer of Vaswani et al. (2017), drawn: embeddings + "
@@ -124,7 +126,7 @@ TARGETS += [
     ),
     Target(
         name="encoder-decoder-blocks",
-        draw="part2.figures.architecture:encoder_decoder_blocks",
+        draw="architecture:encoder_decoder_blocks",
         outputs=("encoder-and-decoder-transformers-blocks.png",),
         params={"source": ["我", "喜欢", "猫"], "target": ["I", "like", "cats"]},
         about="seq2seq: the encoder gives one contextual vector per input word, the decoder "
@@ -132,7 +134,7 @@ TARGETS += [
     ),
     Target(
         name="teacher-forcing-video",
-        draw="part2.figures.seq2seq:teacher_forcing_video",
+        draw="seq2seq:teacher_forcing_video",
         outputs=("seq2seq_training_with_target.mp4", "seq2seq_training.json"),
         params={
             "grammar": TOY_GRAMMAR,
@@ -147,7 +149,7 @@ TARGETS += [
     ),
     Target(
         name="bottleneck",
-        draw="part2.figures.architecture:bottleneck",
+        draw="architecture:bottleneck",
         outputs=("bottleneck-min.png",),
         params={
             "source": ["Tom", "was", "watching", "TV", "…", "Mary", "said", "hi", "to"],
@@ -159,7 +161,7 @@ TARGETS += [
     ),
     Target(
         name="attention-scheme",
-        draw="part2.figures.architecture:attention_scheme",
+        draw="architecture:attention_scheme",
         outputs=("general_scheme-min.png",),
         params={
             "query": "生成「？」的位置",
@@ -171,7 +173,7 @@ TARGETS += [
     ),
     Target(
         name="self-attention-video",
-        draw="part2.figures.self_attention_video:self_attention_video",
+        draw="self_attention_video:self_attention_video",
         outputs=("encoder_self_attention.mp4", "encoder_self_attention.json"),
         models=(ENCODER,),
         params={
@@ -186,7 +188,7 @@ TARGETS += [
     ),
     Target(
         name="encoder-vs-decoder",
-        draw="part2.figures.architecture:encoder_vs_decoder",
+        draw="architecture:encoder_vs_decoder",
         outputs=("enc_dec-min.png",),
         params={"words": ["the", "cat", "sat", "on", "the", "mat"], "focus": 2},
         about="what one word may attend to: both ways in an encoder (BERT), only leftwards "
@@ -194,7 +196,7 @@ TARGETS += [
     ),
     Target(
         name="transformer-families",
-        draw="part2.figures.architecture:families",
+        draw="architecture:families",
         outputs=("transformer_bert_gpt.png",),
         params={
             "families": [
@@ -225,7 +227,7 @@ TARGETS += [
     ),
     Target(
         name="bert-sizes",
-        draw="part2.figures.models_compared:bert_sizes",
+        draw="models_compared:bert_sizes",
         outputs=("bert-base-bert-large-encoders.png", "bert-sizes.json"),
         models=(ENCODER,),
         params={
@@ -257,7 +259,7 @@ TARGETS += [
     ),
     Target(
         name="transfer-learning",
-        draw="part2.figures.architecture:transfer_learning",
+        draw="architecture:transfer_learning",
         outputs=("bert-transfer-learning.png",),
         params={
             "corpus": "图书 + 维基百科，33 亿词",
@@ -270,9 +272,9 @@ TARGETS += [
     ),
     Target(
         name="hf-ecosystem",
-        draw="part2.figures.ecosystem:hf_ecosystem",
+        draw="ecosystem:hf_ecosystem",
         outputs=("hf-ecosystem.png", "hf-ecosystem.json"),
-        files=("requirements.lock",),
+        files=("../../requirements.lock",),
         params={
             "rows": [
                 [["bertopic", "主题模型"], ["bertviz", "注意力可视化"]],
@@ -291,16 +293,16 @@ TARGETS += [
     ),
     Target(
         name="abc-news-embeddings",
-        draw="part2.figures.sentence_vectors:draw",
+        draw="sentence_vectors:draw",
         outputs=("data/abc_news_embeddings.npy",),
         models=(ENCODER,),
-        corpora=("abc_news",),
+        corpora=(corpora.ABC_NEWS,),
         about="sentence vectors (384-d, unit length) of the 300 ABC news stories, cached "
         "for BERTopic",
     ),
     Target(
         name="bertopic",
-        draw="part2.figures.topics:draw",
+        draw="topics:draw",
         outputs=(
             "topics.json",
             "BERTopic.png",
@@ -311,7 +313,7 @@ TARGETS += [
             ),
         ),
         models=(ENCODER,),
-        corpora=("abc_news",),
+        corpora=(corpora.ABC_NEWS,),
         needs=("data/abc_news_embeddings.npy",),
         params={
             "umap": {"n_neighbors": 15, "n_components": 2, "min_dist": 0.0, "metric": "cosine"},
@@ -326,9 +328,9 @@ TARGETS += [
     ),
     Target(
         name="lda",
-        draw="part2.figures.lda:draw",
+        draw="lda:draw",
         outputs=("LDA.png", "lda.json"),
-        corpora=("abc_news",),
+        corpora=(corpora.ABC_NEWS,),
         needs=("topics.json",),
         params={"tokens": TOPIC_TOKENS, "max_iter": 50, "top_n_words": 10},
         about="LDA with BERTopic's number of topics on the same word counts, both models' "
@@ -336,19 +338,19 @@ TARGETS += [
     ),
     Target(
         name="polarity-embeddings",
-        draw="part2.figures.sentence_vectors:draw",
+        draw="sentence_vectors:draw",
         outputs=("data/movie_polarity_embeddings.npy",),
         models=(ENCODER,),
-        corpora=("movie_polarity",),
+        corpora=(corpora.MOVIE_POLARITY,),
         about="sentence vectors of the 200 movie-review sentences: the frozen features of "
         "the feature-extraction classifier",
     ),
     Target(
         name="fine-tuning",
-        draw="part2.figures.fine_tune:draw",
+        draw="fine_tune:draw",
         outputs=("data/fine_tuning.json",),
         models=(ENCODER,),
-        corpora=("movie_polarity",),
+        corpora=(corpora.MOVIE_POLARITY,),
         params={
             "held_out": 0.2,  # 40 of 200 sentences, stratified
             "epochs": 6,
@@ -363,14 +365,14 @@ TARGETS += [
     ),
     Target(
         name="classification",
-        draw="part2.figures.classification:draw",
+        draw="classification:draw",
         outputs=(
             "classification.json",
             "fine-tuning_methods.png",
             "fine-tuning_curve.png",
             "confusion_matrices.png",
         ),
-        corpora=("movie_polarity",),
+        corpora=(corpora.MOVIE_POLARITY,),
         needs=("data/movie_polarity_embeddings.npy", "data/fine_tuning.json"),
         params={"C": 1.0, "resamples": 2000, "level": 0.95},
         about="feature extraction (frozen vectors + logistic regression) vs fine-tuning on "
@@ -390,10 +392,10 @@ ZH_TOPIC_TOKENS = {  # how the Chinese c-TF-IDF counts words (see chinese_topics
 TARGETS += [
     Target(
         name="peoples-daily-embeddings",
-        draw="part2.figures.chinese_sample:draw",
+        draw="chinese_sample:draw",
         outputs=("data/peoples_daily_embeddings.npy", "data/peoples_daily_sample.json"),
         models=(CHINESE_SMALL,),
-        corpora=("peoples_daily",),
+        corpora=(corpora.PEOPLES_DAILY,),
         # distinct paragraphs of 100+ characters (7,296 of 19,484), 2,000 drawn with seed 0
         params={"sample": {"min_chars": 100, "size": 2000}},
         about="a fixed sample of 2,000 People's Daily paragraphs (Jan 1998) and their "
@@ -401,7 +403,7 @@ TARGETS += [
     ),
     Target(
         name="bertopic-zh",
-        draw="part2.figures.chinese_topics:draw",
+        draw="chinese_topics:draw",
         outputs=(
             "chinese_topics.json",
             *(
@@ -411,7 +413,7 @@ TARGETS += [
             ),
         ),
         models=(CHINESE_SMALL,),
-        corpora=("peoples_daily",),
+        corpora=(corpora.PEOPLES_DAILY,),
         needs=("data/peoples_daily_embeddings.npy", "data/peoples_daily_sample.json"),
         params={
             "centre": True,  # subtract the mean vector: raw, all paragraphs look alike
@@ -437,15 +439,15 @@ TARGETS += [
 TARGETS += [
     Target(
         name="pretraining-curve",
-        draw="part2.figures.pretraining:draw_curve",
+        draw="pretraining:draw_curve",
         outputs=("pretraining_curve.png",),
-        files=("models/bert-mini-chinese/training.json",),
+        files=("../../models/bert-mini-chinese/training.json",),
         about="the small Chinese BERT's masked-LM loss (training and held-out) and held-out "
         "accuracy against the most-frequent-character baseline, as training.json recorded",
     ),
     Target(
         name="fill-mask",
-        draw="part2.figures.pretraining:draw_fill_mask",
+        draw="pretraining:draw_fill_mask",
         outputs=("fill_mask.png", "fill_mask.json"),
         models=(CHINESE_SMALL,),
         params={
@@ -470,10 +472,10 @@ TARGETS += [
 TARGETS += [
     Target(
         name="chinese-fine-tuning",
-        draw="part2.figures.chinese_fine_tune:draw",
+        draw="chinese_fine_tune:draw",
         outputs=("data/chinese_fine_tuning.json",),
         models=(CHINESE_SMALL,),
-        corpora=("chinese_reviews",),
+        corpora=(corpora.CHINESE_REVIEWS,),
         params={
             # drawn from the 17,363 distinct reviews with one label (35,124 lines hold
             # 17,411 distinct texts): stratified, disjoint, fixed by the seed
@@ -493,14 +495,14 @@ TARGETS += [
     ),
     Target(
         name="chinese-classification",
-        draw="part2.figures.chinese_classification:draw",
+        draw="chinese_classification:draw",
         outputs=(
             "chinese_classification.json",
             "chinese_classification.png",
             "data/chinese_reviews_embeddings.npy",  # the frozen features, for the tests
         ),
         models=(CHINESE_SMALL,),
-        corpora=("chinese_reviews",),
+        corpora=(corpora.CHINESE_REVIEWS,),
         needs=("data/chinese_fine_tuning.json",),
         params={
             "ngram": [1, 1],  # the baseline's bag: single characters (TF-IDF)

@@ -5,14 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from figure_tags import PART2
 
 
 @pytest.fixture(scope="session")
-def built_figures(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every figure target built once per session into a temporary folder, by the real
-    drawing code: a broken figure script fails here, and tests read the numbers from it."""
-    from nlpdeck.figures import build
-
-    out = tmp_path_factory.mktemp("figures")
-    list(build.build(figures=out, progress=False))
-    return out
+def built_figures(figures_built) -> Path:
+    """Part 2's figure targets, built once per session into a temporary folder (the
+    toolkit's ``figures_built``): the tests read the numbers from there."""
+    return figures_built(PART2)

@@ -10,10 +10,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from nlpdeck import env
+from nlpdeck import project
 from nlpdeck.deck import read_deck
 
-DECK = env.ROOT / "slides" / "part2" / "slides.md"
+PART2 = project.load(Path(__file__).resolve().parents[1] / "slides.md")
+"""The deck these tests belong to."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class _Finder(HTMLParser):
             self.open.pop()
 
 
-def tags(name: str, path: Path = DECK) -> list[Tag]:
+def tags(name: str, path: Path = PART2.path) -> list[Tag]:
     """Every ``<name …>`` in the deck (``figurenumber`` or ``plotlyfigure``)."""
     lines = path.read_text(encoding="utf-8").splitlines()
     found = []

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from figure_tags import printed_as_stored, quoted, read_json
+from figure_tags import PART2, printed_as_stored, quoted, read_json
 from part2.figures import classification, fine_tune
 from part2.figures.targets import TARGETS
 
@@ -137,7 +137,7 @@ def test_fine_tuning_run_is_reproducible(built_figures, tmp_path, tuned):
     from nlpdeck.figures import build
 
     only = [t for t in TARGETS if t.name == "fine-tuning"]
-    list(build.build(only, tmp_path, progress=False))
+    list(build.build(PART2, tmp_path, progress=False, targets=only))
     again = read_json(tmp_path, "data/fine_tuning.json")
     assert again == tuned
     assert (tmp_path / "data" / "fine_tuning.json").read_bytes() == (

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from figure_tags import read_json
+from figure_tags import PART2, read_json
 from part2.figures import ecosystem, seq2seq
 from part2.figures.targets import TARGETS
 
@@ -215,6 +215,6 @@ def test_teacher_forcing_video_bytes_are_reproducible(built_figures, tmp_path):
     from nlpdeck.figures import build
 
     target = BY_NAME["teacher-forcing-video"]
-    list(build.build([target], figures=tmp_path, progress=False))
+    list(build.build(PART2, tmp_path, progress=False, targets=[target]))
     for out in target.outputs:
         assert (tmp_path / out).read_bytes() == (built_figures / out).read_bytes(), out

@@ -1,0 +1,1 @@
+"""The deck's figures: targets.py declares them, the other modules draw them."""
