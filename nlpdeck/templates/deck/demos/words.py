@@ -36,5 +36,5 @@ def top_words(n: int = 8) -> list[tuple[str, int]]:
 
 # %%
 # region live
-top_words(n=8)
+top_words(n=5)
 # endregion

@@ -1,0 +1,135 @@
+"""A deck started with one command, in a copy of the repository's layout, works at once:
+its slide code passes the check, its figure is fresh, it names the addon by name, and its
+build shows the recorded output of its live slide in Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from browser_tools import require_browser, run_script
+
+from nlpdeck import env, lint, project, recorded
+from nlpdeck.figures import build
+
+SCRIPT = Path(__file__).parent / "browser" / "recorded_output.mjs"
+EXPECT = {"en": "australia", "zh-CN": "中国"}  # the top word of each language's corpus
+
+
+def nlpdeck(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "nlpdeck", *map(str, args)],
+        cwd=env.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env.subprocess_environ(),
+    )
+
+
+@pytest.fixture(scope="module")
+def layout(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder laid out like the repository: slides/ and the installed node_modules."""
+    root = tmp_path_factory.mktemp("layout")
+    (root / "node_modules").symlink_to(env.ROOT / "node_modules")
+    return root
+
+
+@pytest.fixture(scope="module")
+def decks(layout: Path) -> dict[str, project.DeckProject]:
+    """One new deck per language, each made by `python -m nlpdeck new`."""
+    made = {}
+    for lang in EXPECT:
+        folder = layout / "slides" / f"lecture-{lang.lower()}"
+        result = nlpdeck("new", folder, "--lang", lang)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert f"next: make present DECK={folder}" in result.stdout
+        made[lang] = project.load(folder / "slides.md")
+    return made
+
+
+@pytest.fixture(params=list(EXPECT))
+def new_deck(request: pytest.FixtureRequest, decks) -> project.DeckProject:
+    return decks[request.param]
+
+
+def test_the_deck_names_the_addon_and_lints_clean(new_deck):
+    assert new_deck.deck.headmatter["addons"] == ["nlpdeck"]  # found in node_modules
+    assert new_deck.lang in EXPECT
+    assert [str(f) for f in lint.lint(new_deck)] == []
+
+
+def test_make_check_passes_and_the_live_block_is_recorded(new_deck):
+    checked = nlpdeck("check", new_deck.dir)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "3 passed, 0 failed, 0 timeout, 0 skipped; 0 lint findings" in checked.stdout
+    (live,) = recorded.live_blocks(new_deck.deck)
+    entry = recorded.load(new_deck.records)[recorded.key(live.code)]
+    shown = json.dumps(entry["outputs"], ensure_ascii=False)
+    assert EXPECT[new_deck.lang] in shown
+
+
+def test_its_figure_is_built_and_fresh(new_deck):
+    assert [s.reason for s in build.plan(new_deck)] == [""]
+    numbers = json.loads((new_deck.figures / "top_words.json").read_text(encoding="utf-8"))
+    assert numbers["top"][0]["word"] == EXPECT[new_deck.lang]
+    again = nlpdeck("figures", new_deck.dir)
+    assert again.returncode == 0 and "figures are up to date" in again.stdout
+
+
+def test_a_second_deck_in_the_same_folder_is_refused(new_deck):
+    refused = nlpdeck("new", new_deck.dir)
+    assert refused.returncode == 2 and "is not empty: choose a new folder" in refused.stdout
+
+
+class _SpaHandler(http.server.SimpleHTTPRequestHandler):
+    """A static host for Slidev's history routes: unknown paths get index.html."""
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        if not Path(self.translate_path(self.path)).exists():
+            self.path = "/index.html"
+        return super().send_head()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_its_build_shows_the_recorded_output(decks, layout, tmp_path):
+    """One build (minutes) is enough: the two languages' decks differ only in words."""
+    new_deck = decks["zh-CN"]
+    require_browser()
+    dist = tmp_path / "dist"
+    built = subprocess.run(
+        [str(layout / "node_modules" / ".bin" / "slidev"), "build", str(new_deck.path)]
+        + ["--out", str(dist)],
+        cwd=layout,
+        capture_output=True,
+        text=True,
+        timeout=1500,
+        stdin=subprocess.DEVNULL,
+        env=env.subprocess_environ(),
+    )
+    assert built.returncode == 0, (built.stdout + built.stderr)[-3000:]
+    (live,) = recorded.live_blocks(new_deck.deck)
+    handler = functools.partial(_SpaHandler, directory=str(dist))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        config = {
+            "base": f"http://127.0.0.1:{server.server_address[1]}",
+            "slide": live.slide,
+            "timeout": 120_000,
+            "shot": str(new_deck.build_dir / "live-slide.png"),
+        }
+        try:
+            report = run_script(SCRIPT, config, tmp_path)
+        finally:
+            server.shutdown()
+    assert report["error"] is None and report["console"] == [], report
+    assert report["status"] == "recorded", report
+    assert EXPECT["zh-CN"] in report["text"] and "录制的输出" in report["text"], report
