@@ -1,5 +1,7 @@
-"""nlpdeck: keeps the Part 2 NLP deck true.
+"""nlpdeck: the toolkit that keeps Slidev decks on NLP true.
 
-Offline models by hub id (`models`), real text from installed packages (`corpora`),
-the offline environment every tool runs in (`env`), and the pre-stage check (`doctor`).
+It is handed a deck (`project`) and reads it (`deck`, `lint`), runs its slide code in a
+Jupyter kernel (`kernel`, `check`, `pytest_plugin`), builds its figures from declared
+inputs (`figures`), serves it with live Python (`present`), and keeps models offline by
+hub id (`models`, `env`). It imports no particular deck.
 """

@@ -212,7 +212,7 @@ def resolve(given: str | Path | None) -> Path:
     if not path.is_file():
         raise DeckNotFoundError(
             f"deck {given} not found: give a Slidev markdown file or a deck's folder, "
-            "e.g. DECK=slides/part2"
+            "e.g. DECK=slides/<name>"
         )
     return path.resolve()
 

@@ -1,6 +1,6 @@
 """Plotly figures in two forms: figure JSON for the deck, and a static PNG of the same.
 
-The deck's ``PlotlyFigure`` component (slides/part2/components/PlotlyFigure.vue) draws
+The addon's ``PlotlyFigure`` component (slidev-addon-nlpdeck/components/) draws
 ``NAME.plotly.json`` with plotly.js from npm, offline; the PNG ``NAME.png`` is the
 slide's static image (PDF export, or before plotly.js has loaded). Kaleido renders the
 PNG with the same plotly.js in Debian's chromium, all figures in one browser session,
