@@ -7,7 +7,7 @@ them: split at ``\\n`` or ``\\r\\n``).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,7 @@ class CodeBlock:
     step: int | None = None  # magic-move step, 1-based
     snippet: str | None = None  # the ``<<<`` reference, if imported
     directive: Directive = Directive()
+    closed: bool = True  # False: the fence runs on past where it was meant to end
 
     @property
     def is_python(self) -> bool:
@@ -73,22 +74,35 @@ class Asset:
     path: Path  # the markdown file
 
 
+def place(slide: int, between: bool) -> str:
+    """Where on the presented deck: ``slide 3``, ``after slide 3`` (a line that is no
+    slide of its own, such as a ``src:`` import), or ``no slide``."""
+    if between:
+        return f"after slide {slide}" if slide else "before slide 1"
+    return f"slide {slide}" if slide else "no slide"
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something the reader could not make sense of, with where and what to do."""
 
     path: Path
     line: int
-    slide: int
+    slide: int  # presented slide; 0 when the line is on none
     message: str
+    between: bool = False  # the line is between slides: ``slide`` is the one before
 
     def __str__(self) -> str:
-        return f"{show_path(self.path)}:{self.line} (slide {self.slide}): {self.message}"
+        return f"{show_path(self.path)}:{self.line} ({place(self.slide, self.between)}): " + (
+            self.message
+        )
 
 
 @dataclass(frozen=True)
 class Slide:
-    """One slide, with its source span (1-based, inclusive)."""
+    """One slide, with its source span (1-based, inclusive): from its first line (the
+    frontmatter's ``---``, if any) through its last, the content from ``content_start``.
+    ``frontmatter`` is what Slidev presents it with (an importer's keys included)."""
 
     number: int
     path: Path
@@ -100,6 +114,10 @@ class Slide:
     blocks: tuple[CodeBlock, ...] = ()
     assets: tuple[Asset, ...] = ()
     problems: tuple[Problem, ...] = ()
+    hidden: bool = False  # ``hide`` or ``disabled`` (Slidev does not present it)
+    key_lines: dict[str, int] = field(default_factory=dict)  # frontmatter key: its line
+    embedded: tuple[CodeBlock, ...] = ()  # ``<<<`` lines inside other blocks (no block)
+    notes: int | None = None  # first line of the presenter notes
 
 
 @dataclass(frozen=True)
@@ -107,11 +125,13 @@ class Deck:
     path: Path
     headmatter: dict[str, Any]
     slides: tuple[Slide, ...]
-    import_problems: tuple[Problem, ...] = ()  # src: targets that are missing or cyclic
+    file_problems: tuple[Problem, ...] = ()  # imports, encodings: not one slide's
+    headmatter_lines: dict[str, int] = field(default_factory=dict)  # key: line in ``path``
+    headmatter_slide: int = 1  # presented number of the slide the headmatter heads (0: none)
 
     @property
     def problems(self) -> tuple[Problem, ...]:
-        return self.import_problems + tuple(p for s in self.slides for p in s.problems)
+        return self.file_problems + tuple(p for s in self.slides for p in s.problems)
 
     def blocks(self) -> Iterator[CodeBlock]:
         for slide in self.slides:
