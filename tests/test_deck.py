@@ -67,7 +67,12 @@ def as_json(value: Any) -> Any:
     return value
 
 
-def frontmatter(values: dict[str, Any], path: str | Path) -> dict[str, Any]:
+def frontmatter(values: Any, path: str | Path) -> dict[str, Any]:
+    """Frontmatter to compare. One that is not a mapping (text right after a ``---``)
+    Slidev keeps as it is, and spreads a string into keys "0", "1", ...; the reader
+    keeps no keys (and reports the lines)."""
+    if not isinstance(values, dict) or (values and all(k.isdigit() for k in values)):
+        return {}
     guessed = GUESSED.get(Path(path), set())
     return {k: v for k, v in as_json(values).items() if k not in guessed}
 
@@ -134,7 +139,7 @@ def test_every_file_slide_agrees_with_slidev_parser(path, slidev):
 
 def test_the_corpus_covers_the_repository_decks():
     assert set(project.repository_decks()) <= set(DECKS)
-    assert len(list(CORPUS.glob("*.md"))) >= 20
+    assert len(list(CORPUS.glob("*.md"))) >= 23
 
 
 def test_code_slide_magic_move_steps_are_blocks_at_their_lines():

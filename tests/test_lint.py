@@ -167,6 +167,10 @@ EXPECTED = {
     "labels.md": ["26 (slide 1): this ts block is Python"],
     "swallow.md": ["3 (slide 1): fence ```python is not closed before the `---` on line 6"],
     "symbols.md": ["4 (slide 1): syntax error: duplicate argument 'a' in function definition"],
+    "text-frontmatter.md": [
+        "4 (slide 2): this frontmatter is the text 'Some text right after the separator', not "
+        "`key: value` lines (the `---` above is followed by a line that is not blank"
+    ],
     "tilde.md": [
         "3 (slide 1): fence ~~~python is never closed",
         "7 (slide 2): fence ~~~ is never closed",

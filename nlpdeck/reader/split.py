@@ -115,7 +115,8 @@ def parse_slide(lines: list[str], start: int, content_start: int, end: int) -> R
         first = start + raw[: match.start(1)].count("\n")  # 0-based line of the YAML's start
         matched = raw[match.start() : match.end()]
         body = raw[: match.start()] + "\n" * matched.count("\n") + raw[match.end() :]
-        frontmatter, key_lines, errors = _frontmatter(match.group(1), first)
+        dashes = match.re is RE_FRONTMATTER
+        frontmatter, key_lines, errors = _frontmatter(match.group(1), first, dashes)
     content = js.trim(body)
     notes = None
     comments = list(RE_COMMENT.finditer(content))
@@ -138,9 +139,10 @@ def parse_slide(lines: list[str], start: int, content_start: int, end: int) -> R
 
 
 def _frontmatter(
-    text: str, first: int
+    text: str, first: int, dashes: bool
 ) -> tuple[dict[str, Any], dict[str, int], list[tuple[int, str]]]:
-    """The keys of one frontmatter, their lines, and its YAML errors at file lines."""
+    """The keys of one frontmatter, their lines, and its YAML errors at file lines
+    (``first``: its first line, 0-based; ``dashes``: opened by ``---``, not a yaml block)."""
     if not text:
         return {}, {}, []
     loaded = yaml12.load(text)
@@ -148,8 +150,18 @@ def _frontmatter(
     value = loaded.value
     if not isinstance(value, dict):
         if js.truthy(value):
-            kind = "a list" if isinstance(value, list) else f"the value {js.to_string(value)!r}"
-            errors.append((first + 1, f"frontmatter is {kind}, not keys: write `key: value` lines"))
+            kind = "a list" if isinstance(value, list) else f"the text {js.to_string(value)!r}"
+            why = (
+                "the `---` above is followed by a line that is not blank, so Slidev reads "
+                "the lines up to the next `---` as frontmatter"
+                if dashes
+                else "a leading yaml block is frontmatter"
+            )
+            message = (
+                f"this frontmatter is {kind}, not `key: value` lines ({why}): if it is the "
+                "slide's content, leave a blank line after the `---`"
+            )
+            errors.append((first + 1, message))
         return {}, {}, errors
     key_lines = {key: first + line + 1 for key, line in loaded.key_lines.items()}
     return value, key_lines, errors

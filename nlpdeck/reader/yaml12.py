@@ -234,7 +234,7 @@ class _Scanner(Scanner):
         if self.reader.index == 0 and srp() == "\ufeff":
             srf()
         while True:
-            while srp() == " " or (srp() == "\t" and (self.flow_level or self._mid_line())):
+            while srp() == " " or (srp() == "\t" and (self.flow_level or self._separates())):
                 srf()
             if srp() == "#":
                 while srp() not in "\0\r\n\x85\u2028\u2029":
@@ -245,11 +245,17 @@ class _Scanner(Scanner):
             else:
                 return None
 
-    def _mid_line(self) -> bool:
-        """Whether something other than spaces stands before this point on its line."""
+    def _separates(self) -> bool:
+        """Whether a tab here separates (after something on its line, or before a
+        comment or the line's end) rather than indents."""
         reader = self.reader
         before = reader.buffer[reader.pointer - reader.column : reader.pointer]
-        return bool(before.strip(" "))
+        if before.strip(" \t"):
+            return True
+        length = 0
+        while reader.peek(length) in " \t":
+            length += 1
+        return reader.peek(length) in "#\0\r\n\x85\u2028\u2029"
 
     def scan_plain_spaces(self, indent: Any, start_mark: Any) -> Any:
         srp = self.reader.peek
