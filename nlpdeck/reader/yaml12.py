@@ -150,12 +150,7 @@ def _message(error: YAMLError) -> str:
 def _construct(node: Node | None) -> Loaded:
     builder = _Builder()
     value = builder.build(node)
-    lines: dict[str, int] = {}
-    if isinstance(node, MappingNode):
-        for key_node, _ in node.value:
-            lines.setdefault(_key(builder.build(key_node)), key_node.start_mark.line)
-        lines.update(builder.last_lines)
-    return Loaded(value, lines, tuple(builder.errors))
+    return Loaded(value, builder.last_lines, tuple(builder.errors))
 
 
 class _Builder:
@@ -184,16 +179,14 @@ class _Builder:
         self.done[id(node)] = mapping
         top = self.depth == 0
         self.depth += 1
-        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = _key(self.build(key_node))
             line = key_node.start_mark.line
-            if key in seen:
+            if key in mapping:
                 message = (
                     f"frontmatter key {key!r} is given twice: Slidev uses the last; remove one"
                 )
                 self.errors.append((line, message))
-            seen[key] = line
             if top:
                 self.last_lines[key] = line
             mapping[key] = self.build(value_node)
