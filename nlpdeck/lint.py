@@ -19,11 +19,13 @@ import symtable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from nlpdeck import addons, prelude, recorded
 from nlpdeck.deck import Asset, CodeBlock, Deck, show_path
 from nlpdeck.figures.target import Target
 from nlpdeck.project import DeckProject
+from nlpdeck.reader.model import place
 
 BUILTIN_RUNNERS = {"js", "javascript", "ts", "typescript"}  # Slidev's own
 KERNEL_NAMES = {"display", "get_ipython", "In", "Out", "exit", "quit"}  # IPython adds these
@@ -44,16 +46,20 @@ class Finding:
     slide: int
     message: str
     pending: str | None = None  # file name of a missing figure listed as not yet built
+    between: bool = False  # the line is between slides (after slide ``slide``)
 
     def __str__(self) -> str:
-        where = f" (slide {self.slide})" if self.slide else ""  # 0: not on a slide
+        # slide 0: not on a slide (a figure target's line)
+        where = f" ({place(self.slide, self.between)})" if self.slide or self.between else ""
         return f"{show_path(self.path)}:{self.line}{where}: {self.message}"
 
 
 def lint(project: DeckProject) -> list[Finding]:
     """Every finding of every check, in file order."""
     deck = project.deck
-    findings = [Finding(p.path, p.line, p.slide, p.message) for p in deck.problems]
+    findings = [
+        Finding(p.path, p.line, p.slide, p.message, between=p.between) for p in deck.problems
+    ]
     findings += assets(project)
     findings += unshown_figures(project)
     findings += web_fonts(deck)
@@ -70,7 +76,7 @@ def pending_figures(deck: Deck) -> set[str]:
     listing = deck.dir / PENDING_FILE
     if not listing.exists():
         return set()
-    lines = listing.read_text(encoding="utf-8").splitlines()
+    lines = listing.read_text(encoding="utf-8", errors="replace").split("\n")
     return {ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")}
 
 
@@ -141,7 +147,7 @@ def unshown_figures(project: DeckProject, targets: list[Target] | None = None) -
 
 def declared_at(name: str, path: Path) -> int:
     """The line of the targets file that names the target (1 if not found)."""
-    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    lines = path.read_text(encoding="utf-8", errors="replace").split("\n") if path.is_file() else []
     quoted = (f'"{name}"', f"'{name}'")
     return next((n for n, line in enumerate(lines, 1) if any(q in line for q in quoted)), 1)
 
@@ -150,11 +156,10 @@ def web_fonts(deck: Deck) -> Iterator[Finding]:
     """Slidev loads fonts from Google Fonts unless the headmatter says ``provider: none``."""
     fonts = deck.headmatter.get("fonts")
     if isinstance(fonts, dict) and fonts.get("provider", "google") != "none":
-        first = deck.slides[0]
         yield Finding(
-            first.path,
-            first.start,
-            1,
+            deck.path,
+            deck.headmatter_lines.get("fonts", 1),
+            deck.headmatter_slide,
             "fonts are fetched from Google Fonts when the deck is shown: set "
             "`provider: none` under fonts and name locally installed fonts",
         )
@@ -167,8 +172,9 @@ PAGES = frozenset({".html", ".js", ".css"})
 def resolve_asset(asset: Asset, project: DeckProject) -> Path:
     """Where the deck's server finds it: ``/x`` in the deck's public/, or a page of the
     figure folder at its path from the deck (``/image/interactive/view.html``, served by
-    the addon); anything else relative to the markdown."""
-    url = asset.url.split("#")[0].split("?")[0]
+    the addon); anything else relative to the markdown. A URL is a path once decoded
+    (``a%20b.png`` is ``a b.png``, as the server reads the browser's request)."""
+    url = unquote(asset.url.split("#")[0].split("?")[0])
     if not url.startswith("/"):
         return (asset.path.parent / url).resolve()
     public = project.dir / "public" / url.lstrip("/")
@@ -178,11 +184,29 @@ def resolve_asset(asset: Asset, project: DeckProject) -> Path:
     return public
 
 
+NOT_CODE = frozenset(
+    "text txt plain plaintext output log console terminal shell sh bash zsh powershell "
+    "yaml yml json jsonc json5 toml ini conf csv tsv md markdown mdc html xml svg css "
+    "diff mermaid plantuml latex tex math katex".split()
+)
+"""Labels of data, prose, markup and shell sessions: a block so labelled is meant as
+such, whatever Python would make of it."""
+
+PYTHON_ONLY = (
+    ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+    ast.For, ast.AsyncFor, ast.While, ast.If, ast.With, ast.AsyncWith, ast.Try, ast.TryStar,
+    ast.Match, ast.Lambda, ast.Raise, ast.Assert, ast.Pass, ast.Delete, ast.Global,
+    ast.Nonlocal, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.JoinedStr,
+)  # fmt: skip
+"""Syntax no other language a slide shows shares: an import statement, a colon-suite,
+a comprehension, an f-string (``a = 1`` or ``f(x)`` is JavaScript as well)."""
+
+
 def mislabelled_python(deck: Deck) -> Iterator[Finding]:
-    """Blocks labelled another language whose code parses as Python with an import,
-    a def or several statements (JavaScript and TypeScript almost never do)."""
+    """Blocks labelled another programming language (or none) whose code is Python by
+    syntax no other language shares (:data:`PYTHON_ONLY`)."""
     for block in deck.blocks():
-        if block.is_python or not _looks_like_python(block.code):
+        if block.is_python or not _looks_like_python(block):
             continue
         yield Finding(
             block.markdown,
@@ -193,13 +217,14 @@ def mislabelled_python(deck: Deck) -> Iterator[Finding]:
         )
 
 
-def _looks_like_python(code: str) -> bool:
+def _looks_like_python(block: CodeBlock) -> bool:
+    if block.lang in NOT_CODE or not block.closed:
+        return False
     try:
-        tree = ast.parse(code)
+        tree = ast.parse(block.code)
     except (SyntaxError, ValueError):
         return False
-    kinds = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
-    return any(isinstance(node, kinds) for node in tree.body) or len(tree.body) >= 3
+    return any(isinstance(node, PYTHON_ONLY) for node in ast.walk(tree))
 
 
 def missing_addons(deck: Deck) -> Iterator[Finding]:
@@ -208,22 +233,12 @@ def missing_addons(deck: Deck) -> Iterator[Finding]:
         if folder is None or not folder.is_dir():
             yield Finding(
                 deck.path,
-                _headmatter_line(deck, "addons"),
-                1,
+                deck.headmatter_lines.get("addons", 1),
+                deck.headmatter_slide,
                 f"addon {name!r} not found: Slidev looks for slidev-addon-{name} in node_modules "
                 "from the deck's folder up (run `make setup` in the repository), or give the "
                 "addon's folder as a path",
             )
-
-
-def _headmatter_line(deck: Deck, key: str) -> int:
-    """The line of a top-level headmatter key (the slide's first line if not found)."""
-    first = deck.slides[0]
-    lines = first.path.read_text(encoding="utf-8").splitlines()
-    for number in range(first.start, first.content_start):
-        if lines[number - 1].startswith(f"{key}:"):
-            return number
-    return first.start
 
 
 def runnerless_monaco(project: DeckProject) -> Iterator[Finding]:
@@ -267,22 +282,33 @@ def live_blocks(project: DeckProject) -> Iterator[Finding]:
             )
 
 
+SYNTAX_ERRORS = frozenset({"SyntaxError", "IndentationError", "TabError"})
+
+
 def undefined_names(project: DeckProject) -> Iterator[Finding]:
     """Names a Python block reads that no earlier block (or earlier line), nor the
-    deck's kernel prelude, defines."""
+    deck's kernel prelude, defines; and Python that does not compile (unless the block
+    says ``<!-- check: raises SyntaxError -->``: a slide showing the error on purpose).
+    A fence that is not closed is left to the reader's finding about it."""
     defined = set(dir(builtins)) | KERNEL_NAMES
     if project.prelude is not None:
         defined |= prelude.names(project.prelude, project.dir)
     for block in project.deck.blocks():
-        if not block.is_python and not _looks_like_python(block.code):
+        if not block.closed or not (block.is_python or _looks_like_python(block)):
             continue
+        expected = block.directive.raises in SYNTAX_ERRORS
         try:
             tree = ast.parse(block.code)
-        except SyntaxError as error:
-            line = block.line + (error.lineno or 1) - 1
-            yield Finding(block.path, line, block.slide, f"syntax error: {error.msg}")
+        except (SyntaxError, ValueError) as error:
+            if not expected:
+                yield _syntax_error(block, error)
             continue
-        for name, offset in _reads_before_binding(block, tree, defined):
+        try:
+            symtable.symtable(block.code, "<block>", "exec")
+        except SyntaxError as error:
+            if block.is_python and not expected:
+                yield _syntax_error(block, error)
+        for name, offset in _reads_before_binding(tree, defined):
             yield Finding(
                 block.path,
                 block.line + offset - 1,
@@ -290,35 +316,72 @@ def undefined_names(project: DeckProject) -> Iterator[Finding]:
                 f"name {name!r} is used but no earlier block defines it: define it "
                 "(or import it) in this block or one before",
             )
-        defined |= _module_bindings(block.code)
+        defined |= _bindings(tree)
 
 
-def _module_bindings(code: str) -> set[str]:
-    table = symtable.symtable(code, "<block>", "exec")
-    return {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
+def _syntax_error(block: CodeBlock, error: SyntaxError | ValueError) -> Finding:
+    """Where the code stops compiling, and what to do about it."""
+    offset = (error.lineno or 1) if isinstance(error, SyntaxError) else 1
+    line = block.line + offset - 1
+    message = error.msg if isinstance(error, SyntaxError) else str(error)
+    lines = block.code.split("\n")
+    text = lines[offset - 1] if offset <= len(lines) else ""
+    if text.startswith("---"):
+        hint = (
+            f"line {line} is a slide separator inside the fence opened on line "
+            f"{block.fence_line}: close the fence before it"
+        )
+    else:
+        hint = (
+            "fix it, or if the slide shows the error on purpose, put "
+            "`<!-- check: raises SyntaxError -->` before the block"
+        )
+    return Finding(block.path, line, block.slide, f"syntax error: {message}: {hint}")
 
 
-def _reads_before_binding(
-    block: CodeBlock, tree: ast.Module, defined: set[str]
-) -> Iterator[tuple[str, int]]:
+def _bindings(tree: ast.Module) -> set[str]:
+    """Names a module binds at its top level (each statement alone, so one that does
+    not compile, such as ``def f(a, a)``, still binds its name)."""
+    found: set[str] = set()
+    for statement in tree.body:
+        table = _table(ast.unparse(statement))
+        if table is not None:
+            symbols = table.get_symbols()
+            found |= {s.get_name() for s in symbols if s.is_assigned() or s.is_imported()}
+        elif isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found.add(statement.name)
+    return found
+
+
+def _table(code: str) -> symtable.SymbolTable | None:
+    """The symbol table, or None for code that parses but does not compile."""
+    try:
+        return symtable.symtable(code, "<block>", "exec")
+    except SyntaxError:
+        return None
+
+
+def _reads_before_binding(tree: ast.Module, defined: set[str]) -> Iterator[tuple[str, int]]:
     """Global names read before anything binds them: at module level, statement by
-    statement; inside functions, by the end of the block (they run when called)."""
-    block_bound = _module_bindings(block.code)
+    statement; inside functions, by the end of the block (they run when called).
+    A statement that does not compile is skipped."""
+    block_bound = _bindings(tree)
     bound = set(defined)
     reported: set[str] = set()
     for statement in tree.body:
-        code = ast.unparse(statement)
-        top, nested = _global_reads(code)
+        table = _table(ast.unparse(statement))
+        if table is None:
+            continue
+        top, nested = _global_reads(table)
         missing = (top - bound) | (nested - bound - block_bound)
         for name in sorted(missing - reported):
             reported.add(name)
             yield name, _first_line(statement, name)
-        bound |= _module_bindings(code)
+        bound |= _bindings(ast.Module(body=[statement], type_ignores=[]))
 
 
-def _global_reads(code: str) -> tuple[set[str], set[str]]:
+def _global_reads(module: symtable.SymbolTable) -> tuple[set[str], set[str]]:
     """Names read at module level, and names nested scopes read as globals."""
-    module = symtable.symtable(code, "<block>", "exec")
     top = {s.get_name() for s in module.get_symbols() if s.is_referenced()}
     nested: set[str] = set()
     pending = list(module.get_children())

@@ -1,6 +1,8 @@
 import dataclasses
 from pathlib import Path
 
+import pytest
+
 from nlpdeck import addons, lint, project
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -141,3 +143,93 @@ def test_an_addon_slidev_will_not_find_is_reported_at_its_line(tmp_path):
     assert found.message.startswith(
         "addon 'nowhere' not found: Slidev looks for slidev-addon-nowhere"
     )
+
+
+CORPUS = FIXTURES / "slidev"
+EXPECTED = {
+    # Every finding the corpus provokes: line, place and the start of the message.
+    # A deck not listed has none: each shows something lint once cried wolf about.
+    "binary.md": ["3 (slide 1): binary.md is not text (binary data from line 3)"],
+    "bom.md": ["1 (slide 1): the file starts with a byte-order mark"],
+    "cr-only.md": ["1 (slide 1): lines end in CR only (classic Mac line ends)"],
+    "cr.md": ["11 (slide 2): markdown-image ./pictures/missing.png not found"],
+    "crlf.md": ["15 (slide 2): markdown-image ./pictures/missing.png not found"],
+    "gbk.md": [
+        "2 (slide 1): gbk.md is not UTF-8 (it looks like GB18030 (GBK); the first bad byte is "
+        "on line 2): Slidev shows \ufffd for its characters; convert it: "
+        "`iconv -f GB18030 -t UTF-8 gbk.md > utf8.md && mv utf8.md gbk.md`"
+    ],
+    "imports.md": [
+        "21 (after slide 4): src: ./pages/three.md#5 names slides that three.md does not have",
+        "25 (after slide 4): src: ./pages/missing.md not found",
+        "29 (after slide 4): src: 5 is not a file path: name a markdown file",
+    ],
+    "labels.md": ["26 (slide 1): this ts block is Python"],
+    "swallow.md": ["3 (slide 1): fence ```python is not closed before the `---` on line 6"],
+    "symbols.md": ["4 (slide 1): syntax error: duplicate argument 'a' in function definition"],
+    "text-frontmatter.md": [
+        "4 (slide 2): this frontmatter is the text 'Some text right after the separator', not "
+        "`key: value` lines (the `---` above is followed by a line that is not blank"
+    ],
+    "tilde.md": [
+        "3 (slide 1): fence ~~~python is never closed",
+        "7 (slide 2): fence ~~~ is never closed",
+    ],
+    "yaml-broken.md": [
+        "4 (slide 1): frontmatter is not valid YAML (while scanning for the next token; found "
+        "character '@' that cannot start any token)",
+        "12 (slide 2): frontmatter key 'layout' is given twice: Slidev uses the last",
+    ],
+}
+
+
+def placed(path: Path) -> list[str]:
+    return [str(f).split(":", 1)[1] for f in lint.lint(project.load(path))]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.glob("*.md")))
+def test_corpus_findings_are_real_and_at_their_line(name):
+    found = placed(CORPUS / name)
+    expected = EXPECTED.get(name, [])
+    assert len(found) == len(expected), "\n".join(found)
+    for finding, start in zip(found, expected, strict=True):
+        assert finding.startswith(start), finding
+
+
+def test_an_import_loop_is_reported_once_and_followed_never():
+    deck = project.load(FIXTURES / "loop" / "deck.md")
+    assert [s.title for s in deck.deck.slides] == ["One", "Last"]
+    assert placed(FIXTURES / "loop" / "deck.md") == [
+        "4 (after slide 1): src: ./deck.md leads back to itself (deck.md:3 -> deck.md:3): "
+        "Slidev runs out of memory on this loop; remove the import or narrow its range",
+        "8 (after slide 1): src: ./a.md leads back to itself (deck.md:7 -> a.md:3 -> b.md:3 -> "
+        "a.md:3): Slidev runs out of memory on this loop; remove the import or narrow its range",
+    ]
+
+
+def test_symbol_errors_do_not_stop_the_lint(tmp_path):
+    """Code that parses but does not compile: reported where the slide does not say it
+    raises SyntaxError; names it binds still count for later blocks."""
+    deck = tmp_path / "slides.md"
+    deck.write_text(
+        "# A\n\n```python\nnonlocal x\n```\n\n```python\ndef f(a, a):\n    return a\n```\n\n"
+        "<!-- check: raises SyntaxError -->\n```python\ndef g():\n    print(y)\n    global y\n"
+        "```\n\n```python\nprint(f, g, missing)\n```\n"
+    )
+    found = [f"{f.line} {f.message}" for f in lint.lint(project.load(deck))]
+    assert [f.split(":")[0] for f in found] == [
+        "4 syntax error",
+        "8 syntax error",
+        "20 name 'missing' is used but no earlier block defines it",
+    ]
+    assert "nonlocal declaration not allowed at module level" in found[0]
+    assert "duplicate argument 'a' in function definition" in found[1]
+    assert "`<!-- check: raises SyntaxError -->`" in found[1]
+
+
+def test_a_headmatter_key_finding_is_at_the_key(tmp_path):
+    (tmp_path / "slides.md").write_text(
+        "---\ntitle: x\nfonts:\n  sans: Inter\n---\n\n# A\n", encoding="utf-8"
+    )
+    (found,) = lint.lint(project.load(tmp_path / "slides.md"))
+    assert (found.line, found.slide) == (3, 1) and "Google Fonts" in found.message
