@@ -434,7 +434,7 @@ TARGETS += [
     ),
 ]
 
-# ---- Pre-training (the project's own Chinese BERT, course/pretrain.py)
+# ---- Pre-training (the project's own Chinese BERT, course/pretrain/)
 
 TARGETS += [
     Target(
