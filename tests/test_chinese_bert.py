@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from course import corpora
-from course.pretrain import data, evaluation, masking, published, vocabulary
+from course.pretrain import card, data, evaluation, masking, published, vocabulary
 from nlpdeck import models
 
 HUB_ID = published.hub_id()  # the id the model was trained and published under
@@ -70,6 +70,16 @@ def test_record_describes_the_corpus_in_use(record):
     assert record["data"]["sha256"] == corpus.sha256
     assert record["data"]["paragraphs"] == {"train": len(train), "heldout": len(heldout)}
     assert 0.04 < len(heldout) / len(corpus) < 0.06
+
+
+def test_model_card_template_rebuilds_the_committed_readme(record):
+    """README.md is the card written from training.json, byte for byte, but for one line:
+    it was written when the command that retrains was `python -m nlpdeck models pretrain`,
+    and the folder stays as trained (its files are the cached model's revision)."""
+    committed = (published.committed_dir() / "README.md").read_bytes()
+    then, now = b"`python -m nlpdeck models pretrain`", b"`python -m course.pretrain`"
+    assert committed.count(then) == 1
+    assert card.render(record).encode() == committed.replace(then, now)
 
 
 def test_tokenizer_reads_digits_latin_and_full_width_forms(tokenizer):

@@ -18,7 +18,7 @@ One module for each stage, in the order a run goes through them:
 - :mod:`~course.pretrain.training`: the model, its starting embeddings, the training loop;
 - :mod:`~course.pretrain.evaluation`: masked-LM accuracy and loss beside the baseline;
 - :mod:`~course.pretrain.record` and :mod:`~course.pretrain.card`: ``training.json``
-  and the model card (``README.md``) of the saved folder;
+  and the model card (``README.md``, from the template ``card.md``) of the saved folder;
 - :mod:`~course.pretrain.published`: where the committed model lives, from the catalog;
 - :mod:`~course.pretrain.run`: the whole run, and its reproduction.
 
