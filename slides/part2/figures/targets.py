@@ -134,7 +134,7 @@ TARGETS += [
     ),
     Target(
         name="teacher-forcing-video",
-        draw="seq2seq:teacher_forcing_video",
+        draw="teacher_forcing:teacher_forcing_video",
         outputs=("seq2seq_training_with_target.mp4", "seq2seq_training.json"),
         params={
             "grammar": TOY_GRAMMAR,
