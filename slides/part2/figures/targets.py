@@ -25,7 +25,7 @@ SENSES = "figures/data/senses.tsv"  # sentences written for the deck, with sense
 TARGETS: list[Target] = [
     Target(
         name="static-word",
-        draw="embeddings:draw_static",
+        draw="embedding_figures:draw_static",
         outputs=("static_word.png",),
         models=(ENCODER,),
         files=(SENSES,),
@@ -43,7 +43,7 @@ TARGETS: list[Target] = [
     ),
     Target(
         name="context-word",
-        draw="embeddings:draw_context",
+        draw="embedding_figures:draw_context",
         outputs=("context_word1.png", "context_word2.png", "contextual_embeddings.json"),
         models=(ENCODER,),
         files=(SENSES,),
