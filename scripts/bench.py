@@ -240,15 +240,15 @@ def bench_live_runner(rounds: int = 40) -> None:
 
 
 def bench_pretraining() -> None:
-    from course import pretrain
+    from course.pretrain import published, run
 
-    record = pretrain.recorded()
+    record = published.recorded()
     started = time.perf_counter()
-    accuracy = pretrain.reproduce(record)
+    accuracy = run.reproduce(record)
     took = time.perf_counter() - started
     recorded, baseline = (record["evaluation"]["full"][k] for k in ("accuracy", "baseline"))
     gap = (accuracy - recorded) * 100
-    print(f"pre-training {pretrain.HUB_ID} from scratch ({took:.0f} s)")
+    print(f"pre-training {published.hub_id()} from scratch ({took:.0f} s)")
     print(f"  most frequent character {baseline:7.4f}     (baseline, held-out MLM accuracy)")
     print(f"  recorded run           {recorded:7.4f}     ratio {recorded / baseline:.1f}x")
     print(

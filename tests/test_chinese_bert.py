@@ -2,27 +2,27 @@
 
 It loads offline by hub id from the cache `make models` fills, scores on held-out People's
 Daily paragraphs what its ``training.json`` records, and beats the trivial baseline.
-Retraining it (``course.pretrain.reproduce``) takes a quarter of an hour: the benchmark
+Retraining it (``course.pretrain.run.reproduce``) takes a quarter of an hour: the benchmark
 does that, not these tests.
 """
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from typing import Any
 
 import pytest
 
-from course import corpora, pretrain
+from course import corpora
+from course.pretrain import card, data, evaluation, masking, published, vocabulary
 from nlpdeck import models
 
-HUB_ID = pretrain.HUB_ID  # the id the model was trained and published under
+HUB_ID = published.hub_id()  # the id the model was trained and published under
 
 
 @pytest.fixture(scope="module")
 def record() -> dict[str, Any]:
-    return json.loads((pretrain.COMMITTED_DIR / pretrain.RECORD_FILE).read_text(encoding="utf-8"))
+    return published.recorded()
 
 
 @pytest.fixture(scope="module")
@@ -40,12 +40,13 @@ def model(chinese_small):
 
 
 @pytest.fixture(scope="module")
-def heldout(tokenizer, model, record) -> pretrain.Scores:
+def heldout(tokenizer, model, record) -> evaluation.Scores:
     """Held-out subset scores, recomputed now: same split, same packing, same fixed masks."""
-    train, heldout = pretrain.split(corpora.peoples_daily())
-    frequent = tokenizer.convert_tokens_to_ids(pretrain.char_counts(train).most_common(1)[0][0])
-    rows = pretrain.pack(tokenizer, heldout, record["settings"]["block"])
-    return pretrain.evaluate(model, pretrain.fixed_masking(rows)[: pretrain.EVAL_SUBSET], frequent)
+    train, heldout = data.split(corpora.peoples_daily())
+    frequent = tokenizer.convert_tokens_to_ids(vocabulary.char_counts(train).most_common(1)[0][0])
+    rows = vocabulary.pack(tokenizer, heldout, record["settings"]["block"])
+    masked = masking.fixed_masking(rows)[: evaluation.EVAL_SUBSET]
+    return evaluation.evaluate(model, masked, frequent)
 
 
 def test_loads_by_hub_id_offline_as_recorded(chinese_small, tokenizer, model, record):
@@ -65,10 +66,20 @@ def test_loads_by_hub_id_offline_as_recorded(chinese_small, tokenizer, model, re
 
 def test_record_describes_the_corpus_in_use(record):
     corpus = corpora.peoples_daily()
-    train, heldout = pretrain.split(corpus)
+    train, heldout = data.split(corpus)
     assert record["data"]["sha256"] == corpus.sha256
     assert record["data"]["paragraphs"] == {"train": len(train), "heldout": len(heldout)}
     assert 0.04 < len(heldout) / len(corpus) < 0.06
+
+
+def test_model_card_template_rebuilds_the_committed_readme(record):
+    """README.md is the card written from training.json, byte for byte, but for one line:
+    it was written when the command that retrains was `python -m nlpdeck models pretrain`,
+    and the folder stays as trained (its files are the cached model's revision)."""
+    committed = (published.committed_dir() / "README.md").read_bytes()
+    then, now = b"`python -m nlpdeck models pretrain`", b"`python -m course.pretrain`"
+    assert committed.count(then) == 1
+    assert card.render(record).encode() == committed.replace(then, now)
 
 
 def test_tokenizer_reads_digits_latin_and_full_width_forms(tokenizer):
@@ -103,6 +114,6 @@ def test_fill_mask_on_a_real_sentence(chinese_small):
     scores = [p["score"] for p in predictions]
     assert scores == sorted(scores, reverse=True) and 0 < sum(scores) <= 1 + 1e-6
     for p in predictions:  # single characters of the vocabulary, no special or ## pieces
-        assert len(p["token_str"]) == 1 and p["token"] >= len(pretrain.SPECIAL_TOKENS)
+        assert len(p["token_str"]) == 1 and p["token"] >= len(vocabulary.SPECIAL_TOKENS)
     assert unicodedata.name(predictions[0]["token_str"]).startswith("CJK UNIFIED IDEOGRAPH")
     assert predictions[0]["token_str"] == "京"  # 北京, as every reader of 1998 news knows

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from course import pretrain
+from course.pretrain import published
 from nlpdeck import env, models
 
 MINILM = "sentence-transformers/all-MiniLM-L6-v2"
-SMALL_CHINESE = pretrain.HUB_ID  # the id the model was trained and published under
+SMALL_CHINESE = published.hub_id()  # the id the model was trained and published under
 
 
 def test_catalog_names_roles_and_hub_ids():
@@ -29,7 +29,7 @@ def test_catalog_names_roles_and_hub_ids():
         assert "/" in entry.hub_id or entry.source == "hub"
         assert entry.fix == ("make models-fetch" if entry.kind == "hub" else "make models")
     small = catalog["chinese-small"]
-    # pinned here, once: pretrain takes its HUB_ID from this very catalog entry
+    # pinned here, once: pretrain takes its hub id from this very catalog entry
     assert small.hub_id == SMALL_CHINESE == "nlpdeck/bert-mini-chinese" and small.required
     assert small.source == "repo:models/bert-mini-chinese" and len(small.sha256 or "") == 64
     assert catalog["chinese-encoder"].fallback == "chinese-small"
@@ -130,7 +130,7 @@ def test_wrong_checksum_refuses_and_leaves_no_model(empty_cache):
 
 def test_repo_source_registers_committed_weights_in_hub_layout(empty_cache):
     entry = models.catalog()["chinese-small"]
-    committed = pretrain.COMMITTED_DIR
+    committed = published.committed_dir()
     found = models.install(entry)
     assert found == models.install(entry) == models.require(SMALL_CHINESE)
     ref = (models.repo_dir(SMALL_CHINESE) / "refs" / "main").read_text()
@@ -146,7 +146,7 @@ def test_repo_source_registers_committed_weights_in_hub_layout(empty_cache):
 def test_tampered_committed_weights_are_refused(empty_cache, tmp_path: Path):
     entry = models.catalog()["chinese-small"]
     copy = tmp_path / "bert-mini-chinese"
-    shutil.copytree(pretrain.COMMITTED_DIR, copy)
+    shutil.copytree(published.committed_dir(), copy)
     weights = copy / "model.safetensors"
     data = bytearray(weights.read_bytes())
     data[-1] ^= 1  # one bit of one weight

@@ -25,7 +25,7 @@ SENSES = "figures/data/senses.tsv"  # sentences written for the deck, with sense
 TARGETS: list[Target] = [
     Target(
         name="static-word",
-        draw="embeddings:draw_static",
+        draw="embedding_figures:draw_static",
         outputs=("static_word.png",),
         models=(ENCODER,),
         files=(SENSES,),
@@ -43,7 +43,7 @@ TARGETS: list[Target] = [
     ),
     Target(
         name="context-word",
-        draw="embeddings:draw_context",
+        draw="embedding_figures:draw_context",
         outputs=("context_word1.png", "context_word2.png", "contextual_embeddings.json"),
         models=(ENCODER,),
         files=(SENSES,),
@@ -126,7 +126,7 @@ TARGETS += [
     ),
     Target(
         name="encoder-decoder-blocks",
-        draw="architecture:encoder_decoder_blocks",
+        draw="seq2seq_diagrams:encoder_decoder_blocks",
         outputs=("encoder-and-decoder-transformers-blocks.png",),
         params={"source": ["我", "喜欢", "猫"], "target": ["I", "like", "cats"]},
         about="seq2seq: the encoder gives one contextual vector per input word, the decoder "
@@ -134,7 +134,7 @@ TARGETS += [
     ),
     Target(
         name="teacher-forcing-video",
-        draw="seq2seq:teacher_forcing_video",
+        draw="teacher_forcing:teacher_forcing_video",
         outputs=("seq2seq_training_with_target.mp4", "seq2seq_training.json"),
         params={
             "grammar": TOY_GRAMMAR,
@@ -149,7 +149,7 @@ TARGETS += [
     ),
     Target(
         name="bottleneck",
-        draw="architecture:bottleneck",
+        draw="seq2seq_diagrams:bottleneck",
         outputs=("bottleneck-min.png",),
         params={
             "source": ["Tom", "was", "watching", "TV", "…", "Mary", "said", "hi", "to"],
@@ -161,7 +161,7 @@ TARGETS += [
     ),
     Target(
         name="attention-scheme",
-        draw="architecture:attention_scheme",
+        draw="attention_scheme:attention_scheme",
         outputs=("general_scheme-min.png",),
         params={
             "query": "生成「？」的位置",
@@ -188,7 +188,7 @@ TARGETS += [
     ),
     Target(
         name="encoder-vs-decoder",
-        draw="architecture:encoder_vs_decoder",
+        draw="families:encoder_vs_decoder",
         outputs=("enc_dec-min.png",),
         params={"words": ["the", "cat", "sat", "on", "the", "mat"], "focus": 2},
         about="what one word may attend to: both ways in an encoder (BERT), only leftwards "
@@ -196,7 +196,7 @@ TARGETS += [
     ),
     Target(
         name="transformer-families",
-        draw="architecture:families",
+        draw="families:families",
         outputs=("transformer_bert_gpt.png",),
         params={
             "families": [
@@ -259,7 +259,7 @@ TARGETS += [
     ),
     Target(
         name="transfer-learning",
-        draw="architecture:transfer_learning",
+        draw="transfer_learning:transfer_learning",
         outputs=("bert-transfer-learning.png",),
         params={
             "corpus": "图书 + 维基百科，33 亿词",
@@ -434,7 +434,7 @@ TARGETS += [
     ),
 ]
 
-# ---- Pre-training (the project's own Chinese BERT, course/pretrain.py)
+# ---- Pre-training (the project's own Chinese BERT, course/pretrain/)
 
 TARGETS += [
     Target(

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from figure_tags import read_json
+from figure_tags import PART2, read_json
 from part2.figures import embeddings
 from part2.figures.embeddings import Occurrence
 
-from nlpdeck import env, models
+from nlpdeck import models
 from nlpdeck.figures import labels
 
 OUTPUTS = ("static_word.png", "context_word1.png", "context_word2.png")
@@ -26,7 +26,7 @@ def encoder(english_encoder: models.CachedModel):
 
 @pytest.fixture(scope="module")
 def sentences() -> list[Occurrence]:
-    return embeddings.read_senses(env.ROOT / embeddings.SENSES_FILE)
+    return embeddings.read_senses(PART2.dir / embeddings.SENSES_FILE)  # from the deck folder
 
 
 def last_layer_vector(encoder, occurrence: Occurrence) -> np.ndarray:

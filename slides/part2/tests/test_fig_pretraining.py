@@ -8,11 +8,11 @@ from typing import Any
 
 import deck_font
 import pytest
-from figure_tags import read_json
+from figure_tags import PART2, read_json
 from part2.figures import pretraining
 from part2.figures.targets import TARGETS
 
-from course import pretrain
+from course.pretrain import published
 
 FILL = next(t for t in TARGETS if t.name == "fill-mask")
 
@@ -25,9 +25,9 @@ def summary(built_figures: Path) -> dict[str, Any]:
 
 def test_curve_reads_the_committed_training_record():
     curve = next(t for t in TARGETS if t.name == "pretraining-curve")
-    record = pretrain.COMMITTED_DIR / pretrain.RECORD_FILE
+    record = published.committed_dir() / published.RECORD_FILE
     assert [pretraining.RECORD] == list(curve.files)
-    assert (pretrain.env.ROOT / pretraining.RECORD).samefile(record)
+    assert (PART2.dir / pretraining.RECORD).samefile(record)  # RECORD is from the deck's folder
 
 
 def test_curve_image_is_a_slide_sized_png(built_figures):
@@ -40,8 +40,8 @@ def test_curve_image_is_a_slide_sized_png(built_figures):
 def test_fill_mask_scores_are_the_pipelines(summary, chinese_small):
     from transformers import pipeline
 
-    assert summary["model"] == pretrain.HUB_ID
-    fill = pipeline("fill-mask", model=pretrain.HUB_ID, device="cpu")
+    assert summary["model"] == published.hub_id()
+    fill = pipeline("fill-mask", model=published.hub_id(), device="cpu")
     for found, declared in zip(summary["sentences"], FILL.params["sentences"], strict=True):
         assert found["text"] == declared["text"] and found["answer"] == declared["answer"]
         again = fill(found["text"], top_k=FILL.params["top_k"])
@@ -74,5 +74,5 @@ def test_every_character_drawn_has_a_glyph(summary):
         pretraining.shown(s["text"]) + s["answer"] + "".join(p["token"] for p in s["top"])
         for s in summary["sentences"]
     )
-    record = read_json(pretrain.COMMITTED_DIR, pretrain.RECORD_FILE)
+    record = read_json(published.committed_dir(), published.RECORD_FILE)
     assert deck_font.missing(drawn + record["vocabulary"]["most_frequent"]) == []
