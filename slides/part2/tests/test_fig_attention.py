@@ -175,7 +175,7 @@ def test_bertviz_pages_reference_no_web_address(built_figures, kind):
 
 
 def test_localise_refuses_html_without_the_cdn_addresses():
-    with pytest.raises(attention_views.OfflineError, match="update nlpdeck.figures"):
+    with pytest.raises(attention_views.OfflineError, match="update part2.figures.attention_views"):
         attention_views.localise("<div>no scripts</div>", "bertviz-head-0")
 
 
