@@ -142,7 +142,7 @@ class DeckProject:
 
     def draw_module(self, target: Target) -> str:
         """The full module name of a target's drawing function (``draw`` names a module
-        of the deck's figures package: ``"embeddings:draw_static"``)."""
+        of the deck's figures package: ``"embedding_figures:draw_static"``)."""
         _register_package(self.package, self.dir)  # so the module can be found, then imported
         package = ".".join(self.targets_file.relative_to(self.dir).parent.parts)
         return f"{self.package}.{package}.{target.draw.partition(':')[0]}"
