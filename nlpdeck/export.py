@@ -17,6 +17,9 @@ from nlpdeck.project import DeckProject
 
 SLIDEV = env.ROOT / "node_modules" / ".bin" / "slidev"
 CHROMIUM = Path("/usr/bin/chromium")
+TIMEOUT_MS = 300_000
+"""How long a page may take to settle: Slidev's 30 s default is too short for a deck of
+37 slides on a cold Vite cache on 2 busy cores (seen: a timeout at the first page)."""
 
 
 def outputs(deck: DeckProject) -> tuple[Path, Path]:
@@ -28,7 +31,10 @@ def outputs(deck: DeckProject) -> tuple[Path, Path]:
 def export(deck: DeckProject) -> int:
     pdf, png = outputs(deck)
     for form in (["--output", str(pdf)], ["--format", "png", "--output", str(png)]):
-        command = [str(SLIDEV), "export", str(deck.path), *form, "--executable-path", str(CHROMIUM)]
+        command = [
+            *(str(SLIDEV), "export", str(deck.path), *form),
+            *("--executable-path", str(CHROMIUM), "--timeout", str(TIMEOUT_MS)),
+        ]
         done = subprocess.run(command, cwd=env.ROOT, env=env.subprocess_environ())
         if done.returncode != 0:
             print(
