@@ -25,6 +25,9 @@ const browser = await chromium.launch({
 })
 // 980x552 is Slidev's canvas: the slide fills the viewport at scale 1
 const page = await browser.newPage({ viewport: { width: 980, height: 552 } })
+// Vite compiles a slide's imports on its first visit (Plotly is megabytes); on two busy
+// cores in CI that took longer than Playwright's 30 s. This test checks what renders, not how fast.
+page.setDefaultNavigationTimeout(180000)
 
 const base = new URL(config.base)
 const isLocal = (url) => {

@@ -68,7 +68,7 @@ def texts(tuned, reviews) -> dict[str, list[str]]:
 def test_targets_declare_their_inputs():
     for target in (TUNING, SCORING):
         assert target.models == ("chinese-small",)
-        assert target.corpora == ("chinese_reviews",)
+        assert [source.name for source in target.corpora] == ["chinese_reviews"]
     assert chinese_fine_tune.OUTPUT in TUNING.outputs and chinese_fine_tune.OUTPUT in SCORING.needs
     assert TUNING.params["chars"] + 2 <= 128  # the model's positions, [CLS] and [SEP] included
 
