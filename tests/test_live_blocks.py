@@ -85,17 +85,3 @@ def test_record_keeps_blocks_that_did_not_run_and_drops_code_gone_from_the_deck(
     entries = json.loads(deck.records.read_text())["blocks"]
     assert [(e["slide"], e["code"]) for e in entries] == [(1, first), (2, second)]
 
-
-def test_server_refuses_a_kernel_whose_prelude_fails_and_leaves_none_running(tmp_path):
-    import psutil
-
-    from nlpdeck import present
-
-    deck = project.load(live_deck(tmp_path, "raise RuntimeError('no model')\n", LIVE))
-    with present.jupyter_server(deck) as jupyter:
-        with pytest.raises(RuntimeError, match="the deck's kernel did not start") as raised:
-            jupyter.start_kernel()
-        assert "RuntimeError: no model" in str(raised.value)
-        assert jupyter.request("GET", "/api/kernels") == []
-        children = psutil.Process(jupyter.process.pid).children(recursive=True)
-        assert not [p for p in children if "ipykernel" in " ".join(p.cmdline())]
