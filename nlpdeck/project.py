@@ -113,10 +113,15 @@ class DeckProject:
         return env.ROOT / "build" / "outside" / f"{self.name}-{digest}"
 
     def demo_files(self) -> list[Path]:
-        """The deck's live demos, by name; the prelude is not a demo."""
+        """The deck's live demos, by name; the prelude is not a demo, nor is a module
+        whose name starts with ``_`` (what the demos share, e.g. ``_shared.py``)."""
         if not self.demos_dir.is_dir():
             return []
-        return sorted(p for p in self.demos_dir.glob("*.py") if p != self.prelude_file)
+        return sorted(
+            p
+            for p in self.demos_dir.glob("*.py")
+            if p != self.prelude_file and not p.name.startswith("_")
+        )
 
     def kernel_environ(self) -> dict[str, str]:
         """The environment of the deck's kernels: offline, working in the deck's folder,

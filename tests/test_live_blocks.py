@@ -85,3 +85,21 @@ def test_record_keeps_blocks_that_did_not_run_and_drops_code_gone_from_the_deck(
     entries = json.loads(deck.records.read_text())["blocks"]
     assert [(e["slide"], e["code"]) for e in entries] == [(1, first), (2, second)]
 
+
+def test_modules_the_demos_share_are_not_demos(tmp_path):
+    deck = project.load(live_deck(tmp_path, PRELUDE, LIVE))
+    (tmp_path / "demos" / "_shared.py").write_text("ENCODER = None\n")
+    assert [p.name for p in deck.demo_files()] == ["greeter.py"]
+
+
+def test_demos_reuse_the_figure_builds_vectors_only_while_their_target_is_fresh(monkeypatch):
+    from nlpdeck.figures import build
+
+    part2 = project.find("slides/part2")
+    vectors = "data/abc_news_embeddings.npy"
+    assert build.fresh_output(vectors, part2) == part2.figures / vectors
+    assert build.fresh_output("data/made_by_no_target.npy", part2) is None
+    manifest = build.read_manifest(part2.figures)
+    manifest["targets"]["abc-news-embeddings"]["fingerprint"] = "another corpus or model"
+    monkeypatch.setattr(build, "read_manifest", lambda figures: manifest)
+    assert build.fresh_output(vectors, part2) is None  # the demo encodes the corpus itself

@@ -278,6 +278,26 @@ def plan(
     return [Step(t, staleness(deck, t, figures, manifest)) for t in select(targets, only)]
 
 
+def fresh_output(name: str, deck: DeckProject | str | Path = ".") -> Path | None:
+    """An output of the deck's figure build (``data/x.npy``, relative to its figure
+    folder), when the target that made it is fresh by the rules above: same code, corpus
+    bytes, model revisions and parameters as when it was built, the file unedited.
+    Otherwise (or when no target makes it) None, and the caller computes it itself.
+
+    Live demos take their corpus vectors from here instead of encoding again at every
+    kernel start; ``deck`` is a deck's file or folder, by default the working folder
+    (a deck's kernels work in its folder)."""
+    from nlpdeck import project
+
+    found = deck if isinstance(deck, DeckProject) else project.find(deck)
+    target = next((t for t in found.targets() if name in t.outputs), None)
+    if target is None:
+        return None
+    if staleness(found, target, found.figures, read_manifest(found.figures)):
+        return None
+    return found.figures / name
+
+
 def _seed(seed: int) -> None:
     random.seed(seed)
     import numpy
