@@ -38,11 +38,18 @@ import threading
 from pathlib import Path
 from typing import Any, TextIO
 
-from jupyter_server.serverapp import ServerApp
-from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+# jsonschema, imported by jupyter-server's event logger, builds a grammar for the "iri"
+# format when rfc3987_syntax is installed: 2 s of every start, for a check no event
+# schema of jupyter-server uses. Without the module, jsonschema skips that format.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-from nlpdeck import kernel, models
-from nlpdeck.project import DeckProject
+from jupyter_server.serverapp import ServerApp  # noqa: E402
+from jupyter_server.services.kernels.connection.channels import (  # noqa: E402
+    ZMQChannelsWebsocketConnection,
+)
+
+from nlpdeck import models  # noqa: E402
+from nlpdeck.project import DeckProject  # noqa: E402
 
 
 class PromptConnection(ZMQChannelsWebsocketConnection):
@@ -60,7 +67,9 @@ def missing_models(deck: DeckProject) -> list[models.ModelEntry]:
     without them the prelude fails, so no live block can run."""
     demos = sorted(deck.demos_dir.glob("*.py")) if deck.demos_dir.is_dir() else []
     sources = [p for p in [deck.prelude, *demos] if p is not None]
-    named = {hub_id for p in sources for hub_id in kernel.named_models(p.read_text("utf-8"))}
+    from nlpdeck.kernel import named_models  # the check's kernel layer: import it late
+
+    named = {hub_id for p in sources for hub_id in named_models(p.read_text("utf-8"))}
     entries = [e for e in models.catalog().values() if e.hub_id in named]
     return [e for e in entries if models.cached(e.hub_id) is None]
 
