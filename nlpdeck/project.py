@@ -13,6 +13,9 @@ the deck's folder)::
       demos: demos                    # live demos, exported to public/notebooks/
       records: recorded-outputs.json  # live blocks' outputs, shown where no kernel runs
       runners: [sql]                  # languages of the deck's own code runners
+      kernel:                         # read by the addon: kernels on another Jupyter server
+        url: https://gpu.example.org/ #   (its token file, and the deck's folder there)
+        token_file: ~/.config/nlpdeck/gpu-token
 
 The deck's own Python (figure drawing code, demos) is imported as a package named
 after the deck's folder (``part2.figures.embeddings`` for ``slides/part2``), whatever
