@@ -75,9 +75,7 @@ export class LiveSession {
         : prelude
       this.pool = new KernelPool(address, setupCode(dir, remotePrelude), {
         onActive: fresh => this.onActive(fresh),
-        onReplaced: (why, standbyReady) => this.log.say(why === 'died'
-          ? `the kernel died; ${standbyReady ? 'the standby took over (fresh state, prelude loaded)' : 'starting a fresh kernel (no standby was ready yet)'}`
-          : `kernel restarted from the deck; ${standbyReady ? 'the standby took over' : 'starting a fresh kernel'}`),
+        onReplaced: (why, standbyReady) => this.replaced(why, standbyReady),
         onStandby: ready => this.blocks.setKernel({ standby: ready }),
         onFailure: error => this.unavailable(new Unavailable('prelude', error.message, relative(this.deck.toolkit, this.deck.prelude))),
         log: line => this.log.write(line),
@@ -116,6 +114,13 @@ export class LiveSession {
     this.log.write(`remote Jupyter server at ${settings.url}; kernels work in ${settings.dir}`)
     this.remote = { url: settings.url, token }
     return this.remote
+  }
+
+  private replaced(why: string, standbyReady: boolean): void {
+    if (!standbyReady) // runs wait for the new kernel's prelude: windows say so
+      this.blocks.setKernel({ phase: 'starting' })
+    const now = standbyReady ? 'the standby took over (fresh state, prelude loaded)' : 'starting a fresh kernel (no standby was ready yet)'
+    this.log.say(why === 'died' ? `the kernel died; ${now}` : `kernel restarted from the deck; ${now}`)
   }
 
   private onActive(fresh: string | undefined): void {
