@@ -92,14 +92,17 @@ def test_modules_the_demos_share_are_not_demos(tmp_path):
     assert [p.name for p in deck.demo_files()] == ["greeter.py"]
 
 
-def test_demos_reuse_the_figure_builds_vectors_only_while_their_target_is_fresh(monkeypatch):
+def test_demos_reuse_the_figure_builds_vectors_only_while_their_data_inputs_hold(monkeypatch):
     from nlpdeck.figures import build
 
     part2 = project.find("slides/part2")
     vectors = "data/abc_news_embeddings.npy"
-    assert build.fresh_output(vectors, part2) == part2.figures / vectors
-    assert build.fresh_output("data/made_by_no_target.npy", part2) is None
+    assert build.reusable_output(vectors, part2) == part2.figures / vectors
+    assert build.reusable_output("data/made_by_no_target.npy", part2) is None
     manifest = build.read_manifest(part2.figures)
-    manifest["targets"]["abc-news-embeddings"]["fingerprint"] = "another corpus or model"
+    entry = manifest["targets"]["abc-news-embeddings"]
     monkeypatch.setattr(build, "read_manifest", lambda figures: manifest)
-    assert build.fresh_output(vectors, part2) is None  # the demo encodes the corpus itself
+    entry["inputs"]["code"] = {"nlpdeck/__init__.py": "a docstring edited since"}
+    assert build.reusable_output(vectors, part2) == part2.figures / vectors  # code aside
+    entry["inputs"]["corpora"] = {"abc_news": "another corpus"}
+    assert build.reusable_output(vectors, part2) is None  # the demo encodes the corpus itself

@@ -278,11 +278,21 @@ def plan(
     return [Step(t, staleness(deck, t, figures, manifest)) for t in select(targets, only)]
 
 
-def fresh_output(name: str, deck: DeckProject | str | Path = ".") -> Path | None:
+DATA_INPUTS = ("models", "corpora", "files", "needs", "params", "seed")
+"""The inputs that decide what data a target computes (its code aside)."""
+
+
+def reusable_output(name: str, deck: DeckProject | str | Path = ".") -> Path | None:
     """An output of the deck's figure build (``data/x.npy``, relative to its figure
-    folder), when the target that made it is fresh by the rules above: same code, corpus
-    bytes, model revisions and parameters as when it was built, the file unedited.
-    Otherwise (or when no target makes it) None, and the caller computes it itself.
+    folder) that code outside the build may use instead of computing it again: the
+    target that made it was built from the same corpus bytes, model revisions, data
+    files, parameters and seed as now, and the file is as built. Otherwise (or when no
+    target makes it) None, and the caller computes it itself.
+
+    The target's code is not compared, unlike for a rebuild: an edit anywhere in the
+    toolkit (a docstring of ``nlpdeck/__init__.py``) would discard every cached vector.
+    A code change that does change the data goes with ``make figures``, which the test
+    of committed figures enforces.
 
     Live demos take their corpus vectors from here instead of encoding again at every
     kernel start; ``deck`` is a deck's file or folder, by default the working folder
@@ -291,11 +301,18 @@ def fresh_output(name: str, deck: DeckProject | str | Path = ".") -> Path | None
 
     found = deck if isinstance(deck, DeckProject) else project.find(deck)
     target = next((t for t in found.targets() if name in t.outputs), None)
-    if target is None:
+    entry = read_manifest(found.figures)["targets"].get(target.name) if target else None
+    path = found.figures / name
+    if target is None or entry is None or not path.is_file():
         return None
-    if staleness(found, target, found.figures, read_manifest(found.figures)):
+    try:
+        now = inputs(found, target, found.figures)
+    except FigureBuildError:  # a model or data file is missing
         return None
-    return found.figures / name
+    same = json.loads(json.dumps({k: now[k] for k in DATA_INPUTS}))  # tuples as JSON lists
+    if any(same[k] != entry["inputs"].get(k) for k in DATA_INPUTS):
+        return None
+    return path if sha256_file(path) == entry["outputs"].get(name) else None
 
 
 def _seed(seed: int) -> None:

@@ -9,7 +9,7 @@ from functools import cache
 import numpy as np
 from sentence_transformers import SentenceTransformer
 
-from nlpdeck.figures.build import fresh_output
+from nlpdeck.figures.build import reusable_output
 
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -22,9 +22,9 @@ def sentence_encoder() -> SentenceTransformer:
 
 def corpus_vectors(texts: list[str], cached: str) -> np.ndarray:
     """Sentence vectors of `texts`: the figure build's file `cached` (in the deck's
-    image/) when the target that made it is fresh (same corpus, same model revision,
-    same code), else encoded here, a few seconds per hundred texts."""
-    path = fresh_output(cached)
+    image/) when it was made from the same corpus and model revision as now, else
+    encoded here, a few seconds per hundred texts."""
+    path = reusable_output(cached)
     if path is not None:
         vectors = np.load(path)
         if len(vectors) == len(texts):
