@@ -12,7 +12,6 @@ const require = createRequire(join(process.cwd(), 'package.json'))
 const { chromium } = require('playwright-chromium')
 
 const config = JSON.parse(process.argv[2])
-const block = `${config.slide}:0`
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] })
 async function open(path, viewport) {
   const page = await (await browser.newContext({ viewport })).newPage()
@@ -36,6 +35,7 @@ async function open(path, viewport) {
 }
 const presenter = await open(`/presenter/${config.slide}`, { width: 1280, height: 720 })
 const audience = await open(`/${config.slide}`, { width: 980, height: 552 })
+const block = await presenter.evaluate(s => document.querySelector(`${s} .nlpdeck-status`).dataset.block, `#slideshow .slidev-page-${config.slide}`)
 
 const currentRun = page => page.evaluate(s => Number(document.querySelector(`${s} .nlpdeck-status`)?.dataset.run ?? 0), `#slideshow .slidev-page-${config.slide}`)
 

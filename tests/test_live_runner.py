@@ -50,7 +50,7 @@ LOG = project.load(DECK).build_dir / "live.log"
 BROWSER = Path(__file__).parent / "browser"
 LOOPBACK = {"127.0.0.1", "::1"}
 SHOTS = env.ROOT / "build" / "slides"
-RUN = {"block": "1:0", "code": "print(1)", "window": "test"}  # a command's body
+RUN = {"block": "1:0:00000000", "code": "print(1)", "window": "test"}  # a command's body
 
 
 @dataclass

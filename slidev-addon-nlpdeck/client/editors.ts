@@ -7,8 +7,9 @@
  * appears: its ▷ is clicked by script. The runner then tells the two apart by the
  * click's `isTrusted`: a person's click executes (once, in the window clicked), a
  * scripted one only attaches. Editors are found through Monaco's `onDidCreateEditor`
- * (the addon's setup/monaco.ts) and named `<slide>:<index on the slide>`, the same in
- * every window.
+ * (the addon's setup/monaco.ts) and named `<slide>:<index on the slide>:<hash of the
+ * code the deck holds>`, the same in every window; a slide inserted while the dev
+ * server runs gives its blocks new names rather than another block's state.
  *
  * Only editors inside `#slideshow` attach: the presenter's next-slide preview renders
  * code runners disabled, and a click there would do nothing.
@@ -40,6 +41,14 @@ export function editorsOf(id: string): EditorView[] {
   return [...views.values()].filter(view => view.id === id)
 }
 
+/** FNV-1a, 32 bits, as 8 hex digits: a short name for a block's code. */
+function hash(text: string): string {
+  let h = 0x811C9DC5
+  for (let i = 0; i < text.length; i++)
+    h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
+  return (h >>> 0).toString(16).padStart(8, '0')
+}
+
 function isPrintMode(): boolean {
   return new URLSearchParams(location.search).has('print')
     || /\/(?:print|export)(?:\/|$)/.test(location.pathname)
@@ -52,7 +61,8 @@ function register(editor: Monaco.editor.ICodeEditor): void {
   if (!model || !root || !slide || views.has(root) || !addon.nlpdeck.runners.includes(model.getLanguageId()))
     return
   const index = [...slide.querySelectorAll('.slidev-monaco-container')].indexOf(root)
-  const view: EditorView = { id: `${slide.dataset.slidevNo}:${index}`, model, root }
+  const id = `${slide.dataset.slidevNo}:${index}:${hash(model.getValue())}`
+  const view: EditorView = { id, model, root }
   views.set(root, view)
   model.onWillDispose(() => views.delete(root))
   viewListeners.forEach(listener => listener(view))

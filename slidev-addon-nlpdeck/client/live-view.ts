@@ -120,6 +120,7 @@ export function liveOutputs(view: EditorView, code: string, execute: boolean): C
       const [state, line, buttons] = describe(block, kernel.value, local, actions)
       status.set(state, line, buttons, block.run)
       status.element.dataset.fresh = block.fresh ?? ''
+      status.element.dataset.block = view.id
     })
     const outputs = computed<CodeRunnerOutput[]>(() => [
       { element: status.element },

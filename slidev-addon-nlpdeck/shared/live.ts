@@ -33,7 +33,8 @@ export type RunState = 'idle' | 'queued' | 'running' | 'ok' | 'error' | 'dead' |
 export type Fresh = 'died' | 'restarted'
 
 export interface BlockState {
-  /** `<slide number>:<index of the editor on the slide>`, the same in every window. */
+  /** `<slide>:<index of the editor on the slide>:<hash of its code in the deck>`, the
+   * same in every window. */
   id: string
   /** The shared editor text, once a window edited or ran the block. */
   code?: string

@@ -18,7 +18,7 @@ import { EVENT, HELLO } from '../../shared/live'
 import { field, liveEndpoint, refuseUpgrades } from './endpoint'
 import { LiveSession } from './session'
 
-const BLOCK_ID = /^\d+:\d+$/
+const BLOCK_ID = /^\d+:\d+:[0-9a-f]{8}$/ // client/editors.ts names blocks so
 const WINDOW_ID = /^[\w-]{1,64}$/
 
 function handlers(session: LiveSession): Handlers {
