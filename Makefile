@@ -20,8 +20,9 @@ export TOKENIZERS_PARALLELISM := false
 
 .PHONY: present test check figures export demos new bench setup system models models-fetch doctor lock
 
-# A deck with live Python: jupyter-server (loopback, fresh token) + slidev, one kernel
-# with the deck's prelude loaded (nlpdeck/present.py); Ctrl-C or q stops both.
+# A deck with live Python: set up, then Slidev's dev server, whose addon starts the deck's
+# jupyter-server (loopback, fresh token) and kernels with the prelude loaded, and stops
+# them with it (nlpdeck/present.py, slidev-addon-nlpdeck/node/live/); Ctrl-C or q stops all.
 present: setup demos
 	$(PY) -m nlpdeck present $(DECK)
 

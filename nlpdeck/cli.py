@@ -1,5 +1,5 @@
 """Command line: ``python -m nlpdeck doctor | check | figures | demos | present | export |
-new | models``.
+new | models | kernel-server``.
 
 Every deck command takes the deck as ``[DECK]``: a Slidev markdown file or a deck's
 folder; without it, the repository's one deck (with several, the error lists them).
@@ -94,6 +94,14 @@ def _present(args: argparse.Namespace) -> int:
         return 1
 
 
+def _kernel_server(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from nlpdeck import kernel_server, project
+
+    return kernel_server.serve(project.find(args.deck), Path(args.log))
+
+
 def _demos(args: argparse.Namespace) -> int:
     from nlpdeck import demos, project
 
@@ -145,6 +153,13 @@ def parser() -> argparse.ArgumentParser:
         "--port", type=int, help="the deck's port (default: 3030 or the next free)"
     )
     present.set_defaults(run=_present)
+    server = commands.add_parser(
+        "kernel-server",
+        help="the deck's Jupyter server, run by the addon's dev server (stops at stdin EOF)",
+    )
+    _deck_argument(server)
+    server.add_argument("--log", required=True, help="file for the server's and kernels' logs")
+    server.set_defaults(run=_kernel_server)
     demo_cmd = commands.add_parser(
         "demos", help="run a deck's demos and export them to HTML (those that changed)"
     )

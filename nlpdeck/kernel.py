@@ -98,19 +98,24 @@ def python_blocks(deck: Deck) -> list[CodeBlock]:
     return [b for b in deck.blocks() if b.is_python]
 
 
-def needed_models(block: CodeBlock) -> list[str]:
-    """Catalog hub ids the block names in its string literals (a comment that mentions
-    another checkpoint needs nothing), plus those its directive declares."""
+def named_models(code: str) -> list[str]:
+    """Catalog hub ids that Python code names in its string literals (a comment that
+    mentions another checkpoint needs nothing)."""
     try:
         strings = [
             n.value
-            for n in ast.walk(ast.parse(block.code))
+            for n in ast.walk(ast.parse(code))
             if isinstance(n, ast.Constant) and isinstance(n.value, str)
         ]
-    except SyntaxError:  # the block fails when it runs; judge its text meanwhile
-        strings = [block.code]
-    named = [e.hub_id for e in models.catalog().values() if any(e.hub_id in s for s in strings)]
-    return list(dict.fromkeys([*named, *block.directive.needs]))
+    except SyntaxError:  # the code fails when it runs; judge its text meanwhile
+        strings = [code]
+    return [e.hub_id for e in models.catalog().values() if any(e.hub_id in s for s in strings)]
+
+
+def needed_models(block: CodeBlock) -> list[str]:
+    """Catalog hub ids the block names (:func:`named_models`), plus those its directive
+    declares."""
+    return list(dict.fromkeys([*named_models(block.code), *block.directive.needs]))
 
 
 def missing_models(block: CodeBlock) -> list[str]:

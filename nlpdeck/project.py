@@ -13,6 +13,9 @@ the deck's folder)::
       demos: demos                    # live demos, exported to public/notebooks/
       records: recorded-outputs.json  # live blocks' outputs, shown where no kernel runs
       runners: [sql]                  # languages of the deck's own code runners
+      kernel:                         # read by the addon: kernels on another Jupyter server
+        url: https://gpu.example.org/ #   (its token file, and the deck's folder there)
+        token_file: ~/.config/nlpdeck/gpu-token
 
 The deck's own Python (figure drawing code, demos) is imported as a package named
 after the deck's folder (``part2.figures.embeddings`` for ``slides/part2``), whatever
@@ -113,10 +116,15 @@ class DeckProject:
         return env.ROOT / "build" / "outside" / f"{self.name}-{digest}"
 
     def demo_files(self) -> list[Path]:
-        """The deck's live demos, by name; the prelude is not a demo."""
+        """The deck's live demos, by name; the prelude is not a demo, nor is a module
+        whose name starts with ``_`` (what the demos share, e.g. ``_shared.py``)."""
         if not self.demos_dir.is_dir():
             return []
-        return sorted(p for p in self.demos_dir.glob("*.py") if p != self.prelude_file)
+        return sorted(
+            p
+            for p in self.demos_dir.glob("*.py")
+            if p != self.prelude_file and not p.name.startswith("_")
+        )
 
     def kernel_environ(self) -> dict[str, str]:
         """The environment of the deck's kernels: offline, working in the deck's folder,

@@ -22,15 +22,15 @@ def empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
 
 class DeckBuild(NamedTuple):
     dist: Path
-    token: str  # a kernel token that was in the environment during the build
-    url: str  # and the kernel address
+    token: str  # a kernel server's token, readable from its file during the build
+    url: str  # and the server's address, configured in the environment
 
 
 @pytest.fixture(scope="session")
 def deck_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], DeckBuild]:
     """``deck_build(deck_file)``: `slidev build` of a deck, once per deck and session (a
-    build takes minutes), made while a kernel's URL and token are in the environment, as
-    they are in `make present`'s slidev: tests check that neither reaches the build."""
+    build takes minutes), made while a kernel server's URL and token file are configured
+    (as for a remote server): tests check that neither reaches the build."""
     slidev = env.ROOT / "node_modules" / ".bin" / "slidev"
     if not slidev.exists():
         pytest.fail(f"{slidev.relative_to(env.ROOT)} missing: run `make setup` (npm ci)")
@@ -42,8 +42,10 @@ def deck_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Dec
         canary = DeckBuild(
             tmp_path_factory.mktemp(f"build-{deck.parent.name}") / "dist",
             "canary-token-" + "0" * 40,
-            "http://127.0.0.1:59999",
+            "http://127.0.0.1:59999/",
         )
+        token_file = canary.dist.parent / "token"
+        token_file.write_text(canary.token)
         result = subprocess.run(
             [str(slidev), "build", str(deck), "--out", str(canary.dist)],
             cwd=env.ROOT,
@@ -53,8 +55,8 @@ def deck_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Dec
             stdin=subprocess.DEVNULL,
             env={
                 **env.subprocess_environ(),
-                "NLPDECK_JUPYTER_URL": canary.url,
-                "NLPDECK_JUPYTER_TOKEN": canary.token,
+                "NLPDECK_KERNEL_URL": canary.url,
+                "NLPDECK_KERNEL_TOKEN_FILE": str(token_file),
             },
         )
         assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]

@@ -86,16 +86,23 @@ def test_record_keeps_blocks_that_did_not_run_and_drops_code_gone_from_the_deck(
     assert [(e["slide"], e["code"]) for e in entries] == [(1, first), (2, second)]
 
 
-def test_server_refuses_a_kernel_whose_prelude_fails_and_leaves_none_running(tmp_path):
-    import psutil
+def test_modules_the_demos_share_are_not_demos(tmp_path):
+    deck = project.load(live_deck(tmp_path, PRELUDE, LIVE))
+    (tmp_path / "demos" / "_shared.py").write_text("ENCODER = None\n")
+    assert [p.name for p in deck.demo_files()] == ["greeter.py"]
 
-    from nlpdeck import present
 
-    deck = project.load(live_deck(tmp_path, "raise RuntimeError('no model')\n", LIVE))
-    with present.jupyter_server(deck) as jupyter:
-        with pytest.raises(RuntimeError, match="the deck's kernel did not start") as raised:
-            jupyter.start_kernel()
-        assert "RuntimeError: no model" in str(raised.value)
-        assert jupyter.request("GET", "/api/kernels") == []
-        children = psutil.Process(jupyter.process.pid).children(recursive=True)
-        assert not [p for p in children if "ipykernel" in " ".join(p.cmdline())]
+def test_demos_reuse_the_figure_builds_vectors_only_while_their_data_inputs_hold(monkeypatch):
+    from nlpdeck.figures import build
+
+    part2 = project.find("slides/part2")
+    vectors = "data/abc_news_embeddings.npy"
+    assert build.reusable_output(vectors, part2) == part2.figures / vectors
+    assert build.reusable_output("data/made_by_no_target.npy", part2) is None
+    manifest = build.read_manifest(part2.figures)
+    entry = manifest["targets"]["abc-news-embeddings"]
+    monkeypatch.setattr(build, "read_manifest", lambda figures: manifest)
+    entry["inputs"]["code"] = {"nlpdeck/__init__.py": "a docstring edited since"}
+    assert build.reusable_output(vectors, part2) == part2.figures / vectors  # code aside
+    entry["inputs"]["corpora"] = {"abc_news": "another corpus"}
+    assert build.reusable_output(vectors, part2) is None  # the demo encodes the corpus itself

@@ -278,6 +278,43 @@ def plan(
     return [Step(t, staleness(deck, t, figures, manifest)) for t in select(targets, only)]
 
 
+DATA_INPUTS = ("models", "corpora", "files", "needs", "params", "seed")
+"""The inputs that decide what data a target computes (its code aside)."""
+
+
+def reusable_output(name: str, deck: DeckProject | str | Path = ".") -> Path | None:
+    """An output of the deck's figure build (``data/x.npy``, relative to its figure
+    folder) that code outside the build may use instead of computing it again: the
+    target that made it was built from the same corpus bytes, model revisions, data
+    files, parameters and seed as now, and the file is as built. Otherwise (or when no
+    target makes it) None, and the caller computes it itself.
+
+    The target's code is not compared, unlike for a rebuild: an edit anywhere in the
+    toolkit (a docstring of ``nlpdeck/__init__.py``) would discard every cached vector.
+    A code change that does change the data goes with ``make figures``, which the test
+    of committed figures enforces.
+
+    Live demos take their corpus vectors from here instead of encoding again at every
+    kernel start; ``deck`` is a deck's file or folder, by default the working folder
+    (a deck's kernels work in its folder)."""
+    from nlpdeck import project
+
+    found = deck if isinstance(deck, DeckProject) else project.find(deck)
+    target = next((t for t in found.targets() if name in t.outputs), None)
+    entry = read_manifest(found.figures)["targets"].get(target.name) if target else None
+    path = found.figures / name
+    if target is None or entry is None or not path.is_file():
+        return None
+    try:
+        now = inputs(found, target, found.figures)
+    except FigureBuildError:  # a model or data file is missing
+        return None
+    same = json.loads(json.dumps({k: now[k] for k in DATA_INPUTS}))  # tuples as JSON lists
+    if any(same[k] != entry["inputs"].get(k) for k in DATA_INPUTS):
+        return None
+    return path if sha256_file(path) == entry["outputs"].get(name) else None
+
+
 def _seed(seed: int) -> None:
     random.seed(seed)
     import numpy

@@ -4,16 +4,9 @@
  * the same shape, so both are shown by this one function.
  */
 import type { CodeRunnerOutput } from '@slidev/types'
+import type { Output } from '../shared/live'
 
-export interface Output {
-  output_type: 'stream' | 'execute_result' | 'display_data' | 'error'
-  name?: 'stdout' | 'stderr'
-  text?: string | string[]
-  data?: Record<string, string | string[]>
-  ename?: string
-  evalue?: string
-  traceback?: string[]
-}
+export type { Output }
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1B\[[0-?]*[ -/]*[@-~]/g
@@ -73,29 +66,41 @@ export function render(outputs: Output[]): CodeRunnerOutput[] {
 export interface Action { label: string, run: () => void }
 
 /**
- * The line above a run's outputs: its state (`data-state`), a message, an optional
- * button. One element per run, updated in place: Slidev's DomElement appends the
- * element it is given, so a new element per change would pile up.
+ * The line above a block's outputs: its state (`data-state`, and `data-run`: the run it
+ * describes), a message, buttons. One element per editor, updated in place: Slidev's
+ * DomElement appends the element it is given, so a new element per change would pile up.
  */
 export class StatusLine {
   readonly element = document.createElement('div')
   private readonly label = document.createElement('span')
-  private readonly button = document.createElement('button')
-  private action?: Action
+  private readonly buttons: HTMLButtonElement[] = []
+  private actions: Action[] = []
 
-  constructor(state: string, text: string, action?: Action) {
+  constructor(state: string, text: string, actions: Action[] = []) {
     this.element.className = 'nlpdeck-status'
-    this.button.className = 'nlpdeck-action'
-    this.button.addEventListener('click', () => this.action?.run())
-    this.element.append(this.label, this.button)
-    this.set(state, text, action)
+    this.element.append(this.label)
+    this.set(state, text, actions)
   }
 
-  set(state: string, text: string, action?: Action): void {
+  set(state: string, text: string, actions: Action[] = [], run?: number): void {
     this.element.dataset.state = state
+    if (run === undefined)
+      delete this.element.dataset.run
+    else
+      this.element.dataset.run = String(run)
     this.label.textContent = text
-    this.action = action
-    this.button.textContent = action?.label ?? ''
-    this.button.hidden = !action
+    this.actions = actions
+    while (this.buttons.length < actions.length) {
+      const button = document.createElement('button')
+      const index = this.buttons.length
+      button.className = 'nlpdeck-action'
+      button.addEventListener('click', () => this.actions[index]?.run())
+      this.buttons.push(button)
+      this.element.append(button)
+    }
+    this.buttons.forEach((button, i) => {
+      button.textContent = actions[i]?.label ?? ''
+      button.hidden = !actions[i]
+    })
   }
 }

@@ -10,29 +10,53 @@
  */
 import type { ResolvedSlidevOptions } from '@slidev/types'
 import type { Plugin } from 'vite'
-import { existsSync, readFileSync } from 'node:fs'
-import { relative, resolve } from 'node:path'
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync, realpathSync } from 'node:fs'
+import { basename, join, relative, resolve } from 'node:path'
 
 export const VIRTUAL_ID = 'virtual:nlpdeck/deck'
 const RESOLVED_ID = `\0${VIRTUAL_ID}`
 
 export interface DeckFiles {
   root: string // the deck's folder (Slidev's userRoot, Vite's root)
+  entry: string // the deck's markdown file
   lang: string // Slidev's `lang`
   figures: string // absolute
   records: string // absolute
+  prelude: string // absolute; may not exist
+  toolkit: string // the toolkit's folder: the one that holds the addon (and .venv, build/)
+  build: string // the deck's folder under the toolkit's build/
+  declared: Record<string, unknown> // the headmatter's `nlpdeck:` key
 }
 
-export function deckFiles(options: ResolvedSlidevOptions): DeckFiles {
+/** The deck's records folder, by the rule of nlpdeck/project.py (`DeckProject.build_dir`):
+ * `build/<path from the toolkit>` for a deck inside the toolkit's folder, else
+ * `build/outside/<name>-<hash of its path>`. */
+export function buildDir(deckRoot: string, toolkit: string): string {
+  const where = realpathSync(deckRoot)
+  const inside = relative(toolkit, where)
+  if (!inside.startsWith('..') && !inside.startsWith('/'))
+    return join(toolkit, 'build', inside)
+  const digest = createHash('sha256').update(where).digest('hex').slice(0, 8)
+  return join(toolkit, 'build', 'outside', `${basename(where)}-${digest}`)
+}
+
+/** `toolkit`: the folder that holds the addon's folder. */
+export function deckFiles(options: ResolvedSlidevOptions, toolkit: string): DeckFiles {
   const headmatter = options.data.headmatter as Record<string, any>
   const declared = (headmatter.nlpdeck ?? {}) as Record<string, unknown>
   const path = (key: string, fallback: string) =>
     resolve(options.userRoot, typeof declared[key] === 'string' ? declared[key] as string : fallback)
   return {
     root: options.userRoot,
+    entry: options.entry,
     lang: typeof headmatter.lang === 'string' ? headmatter.lang : 'en',
     figures: path('figures', 'image'),
     records: path('records', 'recorded-outputs.json'),
+    prelude: path('prelude', 'demos/prelude.py'),
+    toolkit,
+    build: buildDir(options.userRoot, toolkit),
+    declared,
   }
 }
 

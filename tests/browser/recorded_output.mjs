@@ -33,7 +33,9 @@ let error = null
 try {
   await page.goto(`${config.base}/${config.slide}`, { timeout: config.timeout })
   await slide.getByTitle('Run code').click({ timeout: config.timeout })
-  await slide.locator('.nlpdeck-status').first().waitFor({ timeout: config.timeout })
+  // the block shows its status line before the click too (what ▷ will show): wait for
+  // the state the click leads to
+  await slide.locator('.nlpdeck-status:is([data-state="recorded"], [data-state="none"])').first().waitFor({ timeout: config.timeout })
 }
 catch (e) {
   error = String(e).slice(0, 800)

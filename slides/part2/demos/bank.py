@@ -7,10 +7,9 @@
 
 # %%
 import torch
-from sentence_transformers import SentenceTransformer
+from demos._shared import sentence_encoder
 
-MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-encoder = SentenceTransformer(MODEL, local_files_only=True)
+encoder = sentence_encoder()  # MiniLM (SentenceTransformer), loaded once per kernel
 
 
 def word_vector(sentence: str, word: str = "bank") -> torch.Tensor:

@@ -1,0 +1,87 @@
+/**
+ * The Vite plugin that makes a deck's `{monaco-run}` Python live whenever Slidev's dev
+ * server runs it (`slidev`, `npm run dev`, `make present`): it starts the deck's
+ * kernels with the dev server and stops them with it. A build (`slidev build`) and an
+ * export (`slidev export`) start nothing: their runner shows the recorded outputs
+ * (`__NLPDECK_LIVE__` is false there, so no live code is bundled).
+ *
+ * Windows talk to it over Vite's own WebSocket (state, pushed) and `POST /__nlpdeck/live/…`
+ * (commands; ./endpoint.ts); the Jupyter token stays in this process.
+ */
+import type { ResolvedSlidevOptions } from '@slidev/types'
+import type { Plugin, ViteDevServer } from 'vite'
+import type { LiveEvent } from '../../shared/live'
+import type { DeckFiles } from '../deck'
+import type { Handlers } from './endpoint'
+import { constants } from 'node:os'
+import { EVENT, HELLO } from '../../shared/live'
+import { field, liveEndpoint, refuseUpgrades } from './endpoint'
+import { LiveSession } from './session'
+
+const BLOCK_ID = /^\d+:\d+:[0-9a-f]{8}$/ // client/editors.ts names blocks so
+const WINDOW_ID = /^[\w-]{1,64}$/
+
+function handlers(session: LiveSession): Handlers {
+  const request = (body: Record<string, unknown>) => ({
+    block: field(body, 'block', BLOCK_ID),
+    code: field(body, 'code'),
+    window: field(body, 'window', WINDOW_ID),
+  })
+  return {
+    edit: body => session.blocks.edit(request(body)),
+    run: (body) => {
+      const run = request(body)
+      session.runnable()
+      session.blocks.run(run)
+    },
+    interrupt: () => {
+      session.runnable()
+      void session.blocks.pool?.interrupt()
+    },
+    restart: () => {
+      session.runnable()
+      session.restart()
+    },
+  }
+}
+
+function serve(server: ViteDevServer, deck: DeckFiles): void {
+  const session = new LiveSession(deck, (event: LiveEvent) => server.ws.send(EVENT, event))
+  server.ws.on(HELLO, (_data: unknown, client: { send: (event: string, payload: unknown) => void }) =>
+    client.send(EVENT, session.blocks.snapshot()))
+  server.middlewares.use(liveEndpoint(handlers(session)))
+  server.httpServer?.on('upgrade', refuseUpgrades(server.config.base))
+  server.httpServer?.once('listening', () => {
+    const address = server.httpServer?.address()
+    if (address && typeof address === 'object')
+      session.listening(`http://localhost:${address.port}${server.config.base}`)
+  })
+  // However the process ends, the kernels end too: the local server stops when its
+  // standard input closes; these say so in the terminal and free remote kernels.
+  const onExit = () => session.exitNow()
+  const onSignal = (signal: NodeJS.Signals) => {
+    session.exitNow()
+    process.exit(128 + (constants.signals[signal] ?? 1))
+  }
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+  process.once('exit', onExit)
+  signals.forEach(signal => process.once(signal, onSignal))
+  server.httpServer?.once('close', () => {
+    process.off('exit', onExit)
+    signals.forEach(signal => process.off(signal, onSignal))
+    void session.stop()
+  })
+  void session.start()
+}
+
+export function livePython(deck: DeckFiles, options: ResolvedSlidevOptions): Plugin {
+  const live = options.mode === 'dev'
+  return {
+    name: 'nlpdeck:live',
+    config: () => ({ define: { __NLPDECK_LIVE__: JSON.stringify(live) } }),
+    configureServer(server) {
+      if (live)
+        serve(server, deck)
+    },
+  }
+}

@@ -1,0 +1,277 @@
+"""Plain Slidev is live: the addon's Vite plugin starts the deck's Jupyter server with the
+dev server and stops it with it, whatever stops the dev server; without a Python
+environment the deck says what to run; a build or an export starts nothing; the
+kernels may live on another Jupyter server; devices following over `--remote` see the
+runs but cannot start them.
+
+All on a small deck (tests/live_tools.py: one live block, a prelude of one line), so
+each dev server is ready in seconds. Headless Chromium drives tests/browser/live_runner.mjs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+from browser_tools import free_port, require_browser, run_script
+from live_tools import (
+    EXPECTED,
+    LIVE_SLIDE,
+    block_code,
+    gone,
+    kernels,
+    launchers,
+    live_deck,
+    private_folder,
+    request,
+)
+
+from nlpdeck import env, present, project
+
+SCRIPT = Path(__file__).parent / "browser" / "live_runner.mjs"
+NPX = ["npx", "--no-install", "slidev"]
+FOLLOWER_HOST = "192.0.2.2"  # the test machine's own non-loopback address (see non_loopback)
+
+
+def slidev_environ(**extra: str) -> dict[str, str]:
+    """The dev server's environment as a presenter's shell has it. The addon finds the
+    toolkit's Python at .venv/bin/python; a checkout without its own venv (a worktree)
+    names the one the tests run in."""
+    environ = env.subprocess_environ()
+    for name in ("NLPDECK_PYTHON", "NLPDECK_KERNEL_URL", "NLPDECK_KERNEL_TOKEN_FILE"):
+        environ.pop(name, None)
+    if not (env.ROOT / ".venv" / "bin" / "python").exists():
+        environ["NLPDECK_PYTHON"] = sys.executable
+    return {**environ, **extra}
+
+
+@contextmanager
+def npx_slidev(deck: Path, *args: str, **environ: str) -> Iterator[tuple[present.Served, int]]:
+    """`npx slidev` run in the deck's folder (its slides.md), at a free port."""
+    require_browser()
+    port = free_port()
+    process = subprocess.Popen(
+        [*NPX, "--port", str(port), *args],
+        cwd=deck,
+        env=slidev_environ(**environ),
+        stdin=subprocess.PIPE,  # slidev quits when its stdin closes
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    served = present.Served.of(process)
+    try:
+        yield served, port
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def ready(served: present.Served) -> str:
+    try:
+        return served.wait_for(present.READY, 300).group(1)
+    except TimeoutError as error:
+        pytest.fail(str(error))
+
+
+def descendants(served: present.Served) -> list[psutil.Process]:
+    root = psutil.Process(served.process.pid)
+    return [root, *root.children(recursive=True)]
+
+
+def browse(url: str, tmp_path: Path, mode: str = "once", **config: Any) -> dict[str, Any]:
+    report = run_script(
+        SCRIPT,
+        {
+            "base": url.rstrip("/"),
+            "slide": LIVE_SLIDE,
+            "mode": mode,
+            "expect": EXPECTED,
+            "timeout": {"step": 180_000, "recover": 2_000},
+            **config,
+        },
+        tmp_path,
+    )
+    assert report["opened"] and all(s["ok"] for s in report["steps"]), json.dumps(report, indent=1)
+    return report
+
+
+def test_npx_slidev_in_a_deck_folder_is_live_and_ctrl_c_leaves_nothing(tmp_path):
+    with live_deck() as deck, npx_slidev(deck) as (served, _):
+        url = ready(served)
+        browse(url, tmp_path)
+        processes = descendants(served)
+        (server,) = launchers(processes[0])
+        (kernel, standby) = kernels([server])
+        private = private_folder(kernel)
+        os.killpg(served.process.pid, signal.SIGINT)  # Ctrl-C in a terminal
+        assert served.process.wait(30) in (0, 130, -signal.SIGINT), served.output()
+        assert gone(processes, 30) == []
+        assert not private.exists()
+        ours = [line.strip() for line in served.lines if "nlpdeck:" in line]
+        assert ours[0].startswith("nlpdeck: live Python ready at")
+        assert "live Python stopped" in ours[-1]
+
+
+def test_a_killed_dev_server_leaves_no_jupyter_server_nor_kernel(tmp_path):
+    with live_deck() as deck, npx_slidev(deck) as (served, _):
+        ready(served)
+        processes = descendants(served)
+        assert len(kernels(processes)) >= 1
+        (dev_server,) = [p for p in processes if p.name() == "node" and "npx" not in p.cmdline()[1]]
+        dev_server.kill()  # a crash: SIGKILL, no handler runs
+        assert gone(processes, 30) == []
+
+
+def test_without_python_the_deck_shows_recorded_outputs_and_what_to_run(tmp_path):
+    missing = tmp_path / "no-venv" / "bin" / "python"
+    with live_deck() as deck, npx_slidev(deck, NLPDECK_PYTHON=str(missing)) as (served, port):
+        line = served.wait_for(re.compile(r"nlpdeck: live Python is not available: (.*)"), 120)
+        assert str(missing) in line.group(1) and "run `make setup`" in line.group(1)
+        browse(f"http://localhost:{port}", tmp_path, "unavailable", fix="make setup")
+
+
+def test_a_failing_prelude_is_named_and_leaves_no_kernel(tmp_path):
+    prelude = "import os\nraise RuntimeError('no model here')\n"
+    with live_deck(prelude) as deck, npx_slidev(deck) as (served, _):
+        said = served.wait_for(re.compile(r"nlpdeck: live Python is not available: (.*)"), 300)
+        assert "the deck's prelude failed (RuntimeError: no model here)" in said.group(1)
+        (server,) = launchers(psutil.Process(served.process.pid))
+        time.sleep(2)  # the failed kernel is shut down without waiting
+        assert kernels([server]) == []
+        log = project.load(deck / "slides.md").build_dir / "live.log"
+        assert "prelude.py:2" in log.read_text()  # the traceback, in the log
+
+
+def answers(url: str, status: int) -> bool:
+    try:
+        return request(url)[0] == status
+    except OSError:  # not listening yet
+        return False
+
+
+@contextmanager
+def remote_jupyter(tmp_path: Path, deck: Path) -> Iterator[tuple[str, Path]]:
+    """A Jupyter server of its own (not nlpdeck's), with its own token, as on a GPU box."""
+    token_file = tmp_path / "remote-token"
+    token_file.write_text(secrets.token_hex(16))
+    token_file.chmod(0o600)
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            f"--ServerApp.port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            "--ServerApp.open_browser=False",
+            f"--ServerApp.root_dir={tmp_path}",
+            "--allow-root",
+        ],
+        cwd=tmp_path,
+        env={**env.subprocess_environ(), "JUPYTER_TOKEN_FILE": str(token_file)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while not answers(url + "api/status", 403):  # up, and asking for its token
+            assert process.poll() is None and time.monotonic() < deadline, "no Jupyter server"
+            time.sleep(0.3)
+        yield url, token_file
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def remote_kernels(url: str, token_file: Path) -> list[dict[str, Any]]:
+    headers = {"Authorization": f"token {token_file.read_text().strip()}"}
+    status, body = request(url + "api/kernels", headers=headers)
+    assert status == 200, body
+    return list(json.loads(body))
+
+
+def test_kernels_on_another_jupyter_server(tmp_path):
+    with live_deck() as deck, remote_jupyter(tmp_path, deck) as (url, token_file):
+        environ = {
+            "NLPDECK_KERNEL_URL": url,
+            "NLPDECK_KERNEL_TOKEN_FILE": str(token_file),
+            "NLPDECK_PYTHON": str(tmp_path / "no-local-python"),  # nothing runs here
+        }
+        with npx_slidev(deck, **environ) as (served, _):
+            line = served.wait_for(present.READY, 300).string
+            assert f"kernels on {url}" in line
+            report = browse(line.split("ready at ")[1].split()[0], tmp_path)
+            assert report["console"] == []
+            assert launchers(psutil.Process(served.process.pid)) == []
+            assert 1 <= len(remote_kernels(url, token_file)) <= 2  # active (+ standby)
+            assert token_file.read_text().strip() not in "\n".join(served.lines)
+            os.killpg(served.process.pid, signal.SIGINT)
+            served.process.wait(30)
+        assert remote_kernels(url, token_file) == []  # the dev server freed its kernels
+
+
+def non_loopback() -> str:
+    """This machine's address on its network, which a following device would use."""
+    addresses = {
+        a.address
+        for nic in psutil.net_if_addrs().values()
+        for a in nic
+        if a.family == socket.AF_INET and not a.address.startswith("127.")
+    }
+    if not addresses:
+        pytest.fail("the follower test needs a non-loopback IPv4 address on this machine")
+    return FOLLOWER_HOST if FOLLOWER_HOST in addresses else sorted(addresses)[0]
+
+
+def test_followers_over_remote_see_runs_but_cannot_start_them(tmp_path):
+    address = non_loopback()
+    with live_deck() as deck, npx_slidev(deck, "--remote") as (served, port):
+        ready(served)
+        browse(f"http://localhost:{port}", tmp_path)  # the presenter runs the block
+        report = browse(f"http://{address}:{port}", tmp_path, "follower", readOnly="Read-only")
+        assert [r for r in report["requests"] if r.startswith("POST")] == []
+
+
+@pytest.mark.parametrize("command", ["build", "export"])
+def test_build_and_export_start_no_kernel(tmp_path, command):
+    """A Python that would leave a mark if the addon started it."""
+    marker = tmp_path / "started"
+    python = tmp_path / "python"
+    python.write_text(f"#!/bin/sh\ntouch {marker}\nexit 1\n")
+    python.chmod(0o755)
+    with live_deck() as deck:
+        out = tmp_path / "out"
+        args = ["--out", str(out)] if command == "build" else ["--output", str(out / "deck.pdf")]
+        if command == "export":
+            args += ["--executable-path", "/usr/bin/chromium", "--timeout", "120000"]
+        result = subprocess.run(
+            [*NPX, command, "slides.md", *args],
+            cwd=deck,
+            env=slidev_environ(NLPDECK_PYTHON=str(python)),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+        assert not marker.exists(), f"`slidev {command}` started the kernel server"
+        assert "nlpdeck: live Python" not in result.stdout
+        _, code = block_code(deck / "slides.md", "greet.py")
+        assert code  # the deck has a live block, so the addon was active
