@@ -11,8 +11,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from nlpdeck import lint, project
-from nlpdeck.deck import show_path
 from nlpdeck.kernel import BlockResult, DeckRunner, python_blocks
+from nlpdeck.reader import show_path
 
 
 def table(results: list[BlockResult]) -> str:

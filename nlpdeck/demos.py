@@ -24,9 +24,9 @@ import nbformat
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 
-from nlpdeck.deck import RE_ENDREGION, RE_REGION
 from nlpdeck.files import write_atomic
 from nlpdeck.project import DeckProject
+from nlpdeck.reader import RE_ENDREGION, RE_REGION
 
 RE_CELL = re.compile(r"^# %%(.*)$")
 RE_CDN_SCRIPT = re.compile(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>')

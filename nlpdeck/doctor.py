@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from nlpdeck import env, models, project
-from nlpdeck.deck import show_path
 from nlpdeck.project import DeckProject
+from nlpdeck.reader import show_path
 
 
 @dataclass(frozen=True)

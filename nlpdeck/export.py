@@ -12,8 +12,8 @@ import subprocess
 from pathlib import Path
 
 from nlpdeck import env
-from nlpdeck.deck import show_path
 from nlpdeck.project import DeckProject
+from nlpdeck.reader import show_path
 
 SLIDEV = env.ROOT / "node_modules" / ".bin" / "slidev"
 CHROMIUM = Path("/usr/bin/chromium")

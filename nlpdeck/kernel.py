@@ -29,10 +29,10 @@ from nbclient.exceptions import CellExecutionError, DeadKernelError
 from nbconvert.filters import strip_ansi
 
 from nlpdeck import models, prelude, recorded
-from nlpdeck.deck import CodeBlock, Deck, show_path
 from nlpdeck.files import write_atomic
 from nlpdeck.kernel_hooks import code_key
 from nlpdeck.project import DeckProject
+from nlpdeck.reader import CodeBlock, Deck, show_path
 
 DEFAULT_TIMEOUT = 600.0
 TIMEOUT_ENAME = "BlockTimeout"

@@ -22,9 +22,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from nlpdeck import addons, prelude, recorded
-from nlpdeck.deck import Asset, CodeBlock, Deck, show_path
 from nlpdeck.figures.target import Target
 from nlpdeck.project import DeckProject
+from nlpdeck.reader import Asset, CodeBlock, Deck, show_path
 from nlpdeck.reader.model import place
 
 BUILTIN_RUNNERS = {"js", "javascript", "ts", "typescript"}  # Slidev's own

@@ -15,7 +15,7 @@ import ast
 import symtable
 from pathlib import Path
 
-from nlpdeck.deck import show_path
+from nlpdeck.reader import show_path
 
 
 class PreludeError(RuntimeError):

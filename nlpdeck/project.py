@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nlpdeck import env
-from nlpdeck.deck import Deck, read_deck, show_path
+from nlpdeck.reader import Deck, read_deck, show_path
 
 if TYPE_CHECKING:
     from nlpdeck.figures.target import Target

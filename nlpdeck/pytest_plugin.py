@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from nlpdeck import env, lint, project
-from nlpdeck.deck import CodeBlock
 from nlpdeck.kernel import BlockError, DeckRunner, python_blocks
+from nlpdeck.reader import CodeBlock
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -20,9 +20,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from nlpdeck.deck import CodeBlock, Deck
 from nlpdeck.files import write_atomic
 from nlpdeck.project import DeckProject
+from nlpdeck.reader import CodeBlock, Deck
 
 NOTE = (
     "Written by the slide-code check (make check, pytest) from the outputs of the deck's "

@@ -16,7 +16,7 @@ from pathlib import Path
 from string import Template
 
 from nlpdeck import addons, env, project
-from nlpdeck.deck import show_path
+from nlpdeck.reader import show_path
 
 ADDON = "nlpdeck"
 TEMPLATE = Path(__file__).with_name("templates") / "deck"

@@ -22,7 +22,7 @@ from browser_tools import free_port, require_browser, run_script
 from markdown_it import MarkdownIt
 
 from nlpdeck import env, lint, project
-from nlpdeck.deck import Slide
+from nlpdeck.reader import Slide
 
 DECKS = project.repository_decks()
 SCRIPT = Path(__file__).parent / "browser" / "render_deck.mjs"

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from nlpdeck import env, project
-from nlpdeck.deck import Directive, parse_directive, read_deck
+from nlpdeck.reader import Directive, parse_directive, read_deck
 from nlpdeck.reader.files import read_source
 from nlpdeck.reader.parse import parse_file
 

@@ -6,8 +6,8 @@ import nbformat
 import pytest
 
 from nlpdeck import project
-from nlpdeck.deck import read_deck
 from nlpdeck.kernel import BlockTimeoutError, DeckRunner, KernelDiedError
+from nlpdeck.reader import read_deck
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

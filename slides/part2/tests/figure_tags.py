@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from nlpdeck import project
-from nlpdeck.deck import read_deck
+from nlpdeck.reader import read_deck
 
 PART2 = project.load(Path(__file__).resolve().parents[1] / "slides.md")
 """The deck these tests belong to."""
