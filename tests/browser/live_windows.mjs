@@ -80,14 +80,15 @@ if (opened) {
     await Promise.all([until(presenter.page, slide, done, stepMs), until(audience.page, slide, done, stepMs)])
     return liveSlide(presenter.page, slide).status()
   })
+  // both windows on the live slide, after the interrupt: what each showed
+  await presenter.page.screenshot({ path: config.shots[0] }).catch(() => {})
+  await audience.page.screenshot({ path: config.shots[1] }).catch(() => {})
   await step('the presenter\'s next-slide preview of the block runs nothing', async () => {
     await presenter.page.goto(`${config.base}/presenter/${slide - 1}`, { timeout: stepMs })
     const preview = presenter.page.locator(`.grid-section.next .slidev-page-${slide} .monaco-editor .view-lines`)
     await preview.first().waitFor({ timeout: stepMs })
     await presenter.page.waitForTimeout(1500) // time for any run a preview would start
   })
-  await presenter.page.screenshot({ path: config.shots[0] }).catch(() => {})
-  await audience.page.screenshot({ path: config.shots[1] }).catch(() => {})
 }
 await browser.close()
 console.log(JSON.stringify({ opened, steps, console: [...(presenter?.log.console ?? []), ...(audience?.log.console ?? [])] }))
