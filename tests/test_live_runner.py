@@ -43,7 +43,7 @@ from live_tools import (
     wait_for_standby,
 )
 
-from nlpdeck import env, present, project
+from nlpdeck import env, present, project, recorded
 
 DECK = env.ROOT / "slides" / "part2" / "slides.md"
 LOG = project.load(DECK).build_dir / "live.log"
@@ -269,11 +269,13 @@ def test_every_window_shows_one_run(presenting, tmp_path):
     within a second, an interrupt from either stops the run, and each click executes
     the code once in the kernel (counted from the kernel's own messages)."""
     slide, _ = block_code(DECK, "bank.py")
+    block = next(b for b in recorded.live_blocks(project.load(DECK).deck) if b.slide == slide)
     code = 'print("MARKER", word_vector("The bank was closed.").shape)'
     config = {
         "base": presenting.deck_url,
         "slide": slide,
         "code": code,
+        "deckLines": block.code.count("\n") + 1,  # Monaco's lines of the code Slidev hands it
         "timeout": {"step": 300_000, "window": 1_000},
         "shots": [str(SHOTS / "live-presenter.png"), str(SHOTS / "live-audience.png")],
     }

@@ -26,6 +26,7 @@ export interface EditorView {
 const RUN_BUTTON = 'button[title="Run code"]' // Slidev's CodeRunner.vue
 const CLICK_MEMORY_MS = 3000 // a click's runner call follows within CodeRunner's 200 ms debounce
 const ATTACH_WAIT_MS = 20_000
+const SIZE_WAIT_MS = 1000 // an editor reports its content size on its first layout
 
 const views = new Map<HTMLElement, EditorView>()
 const pending: { view: EditorView, trusted: boolean, at: number }[] = []
@@ -65,9 +66,29 @@ function register(editor: Monaco.editor.ICodeEditor): void {
   const view: EditorView = { id, model, root }
   views.set(root, view)
   model.onWillDispose(() => views.delete(root))
-  viewListeners.forEach(listener => listener(view))
+  announce(editor, view)
   if (root.closest('#slideshow') && !isPrintMode())
     void attach(view)
+}
+
+/**
+ * Hand a view to the listeners (the live editor sync) once Slidev has measured the
+ * deck's own code: its editors' default height ('initial') is the first content height
+ * they report, so text from another window put in before that would size the editor to
+ * that text, differently in each window and cut short when the text later grows.
+ */
+function announce(editor: Monaco.editor.ICodeEditor, view: EditorView): void {
+  let done = false
+  const go = () => {
+    if (done)
+      return
+    done = true
+    sized.dispose()
+    clearTimeout(fallback)
+    viewListeners.forEach(listener => listener(view))
+  }
+  const sized = editor.onDidContentSizeChange(() => setTimeout(go)) // after Slidev's own listener
+  const fallback = setTimeout(go, SIZE_WAIT_MS)
 }
 
 /** Click the editor's ▷ by script, once it is there (the runner only attaches). */

@@ -6,7 +6,7 @@
 //
 //   node tests/browser/live_windows.mjs config.json > report.json
 //
-// config.json: {"base", "slide", "chromium", "code": "<code printing MARKER>",
+// config.json: {"base", "slide", "chromium", "code": "<code printing MARKER>", "deckLines",
 //               "timeout": {"step": 60000, "window": 1000}}
 // report.json: {"opened", "steps": [{"name", "ok", "ms", "latencyMs", ...}], "console"}
 import { attached, FINAL, launch, liveSlide, openWindow, readConfig, run, setCode, stepper, until } from './live_common.mjs'
@@ -79,6 +79,26 @@ if (opened) {
     const done = (s, out) => FINAL.includes(s.state) && out.includes('KeyboardInterrupt')
     await Promise.all([until(presenter.page, slide, done, stepMs), until(audience.page, slide, done, stepMs)])
     return liveSlide(presenter.page, slide).status()
+  })
+  await step('a window opened later shows the latest run, its editor sized to the deck\'s code', async () => {
+    const late = await openWindow(browser, `${config.base}/${slide}`, stepMs)
+    try {
+      await attached(late.page, slide, stepMs)
+      await until(late.page, slide, (s, out) => s.state !== 'idle' && out.includes('KeyboardInterrupt'), stepMs)
+      const { scope } = liveSlide(late.page, slide)
+      await late.page.waitForFunction(s => document.querySelector(`${s} .monaco-editor .view-lines`)?.innerText.includes('looping'), scope, { timeout: stepMs })
+      // Slidev sizes an editor to the first code it shows: that must be the deck's, in every window
+      const lines = await late.page.evaluate((s) => {
+        const px = e => Number.parseFloat(getComputedStyle(document.querySelector(`${s} ${e}`)).height)
+        return Math.round((px('.slidev-monaco-container-inner') - 4) / px('.monaco-editor .view-line'))
+      }, scope)
+      if (lines !== config.deckLines)
+        throw new Error(`the editor is ${lines} lines high, the deck's code ${config.deckLines}`)
+      return { lines }
+    }
+    finally {
+      await late.page.context().close()
+    }
   })
   // both windows on the live slide, after the interrupt: what each showed
   await presenter.page.screenshot({ path: config.shots[0] }).catch(() => {})
