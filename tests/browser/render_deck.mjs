@@ -93,14 +93,29 @@ function inspect(title) {
   return { problems }
 }
 
+/**
+ * Open a slide at a click step and wait until it has rendered. Slidev mounts the other
+ * slides in the background (one holds bertviz's frame, whose scripts load through
+ * require.js), so on busy cores the whole page's network may not fall quiet for minutes:
+ * wait for quiet only so long, then for this slide's own images, which `inspect` judges.
+ */
+async function open(url) {
+  await page.goto(url, { waitUntil: 'load' })
+  await page.waitForLoadState('networkidle', { timeout: 60000 }).catch(() => {})
+  await page.waitForFunction(() => {
+    const no = window.__slidev__?.nav.currentSlideNo
+    return no && [...document.querySelectorAll(`.slidev-page-${no} img`)].every(img => img.complete)
+  }, null, { timeout: 60000 }).catch(() => {})
+}
+
 const report = { slides: [], network, console: consoleErrors }
 for (const slide of config.slides) {
   where = `slide ${slide.number}`
-  await page.goto(`${config.base}/${slide.number}`, { waitUntil: 'networkidle' })
+  await open(`${config.base}/${slide.number}`)
   const total = await page.evaluate(() => window.__slidev__.nav.clicksTotal)
   for (let clicks = 0; clicks <= total; clicks++) {
     where = `slide ${slide.number}, click ${clicks}`
-    if (clicks > 0) await page.goto(`${config.base}/${slide.number}?clicks=${clicks}`, { waitUntil: 'networkidle' })
+    if (clicks > 0) await open(`${config.base}/${slide.number}?clicks=${clicks}`)
     await page.evaluate(() => document.fonts.ready)
     // media elements report their size once metadata has loaded
     await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.readyState >= 1 || v.error), null, { timeout: 10000 }).catch(() => {})
