@@ -103,6 +103,9 @@ def model_view(maps: np.ndarray, tokens: list[str], vis_id: str) -> str:
     return localise(found.data, vis_id)
 
 
+# require.js gives up on a script after 7 s; Slidev mounts this frame in the background
+# at a deck's first load, when Vite and the kernels keep the cores busy, and d3 took
+# longer there: the scripts are local, so wait for them however long it takes.
 PAGE = """<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -110,6 +113,7 @@ PAGE = """<!doctype html>
 <title>{title}</title>
 <link rel="icon" href="data:,">
 <script src="{require}"></script>
+<script>require.config({{ waitSeconds: 0 }})</script>
 <style>
   body {{ margin: 8px 12px; color: #1f2328; background: white;
          font-family: "Noto Sans CJK SC", "Helvetica Neue", Arial, sans-serif; }}
