@@ -26,11 +26,8 @@ export async function openWindow(browser, url, timeout, viewport = { width: 980,
   const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'] })
   const page = await context.newPage()
   const log = { console: [], requests: [] }
-  // Not the live blocks': Slidev asks for a screen wake lock, which a headless browser
-  // refuses; Slidev mounts every slide in the background, and another slide's bertviz
-  // frame gives up on its scripts after require.js's 7 s when several windows and a
-  // kernel share two cores (tests/test_browser.py, one window, fails on any console error)
-  const ours = text => !text.includes('Wake Lock permission') && !text.startsWith('Load timeout for modules')
+  // Slidev asks for a screen wake lock, which a headless browser refuses: not ours
+  const ours = text => !text.includes('Wake Lock permission')
   page.on('pageerror', (e) => {
     if (ours(e.message))
       log.console.push(`uncaught: ${e.message}`)
