@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from browser_tools import require_browser, run_script
 
-from nlpdeck import env, lint, project, recorded
+from nlpdeck import env, export, lint, project, recorded
 from nlpdeck.figures import build
 
 SCRIPT = Path(__file__).parent / "browser" / "recorded_output.mjs"
@@ -133,3 +133,25 @@ def test_its_build_shows_the_recorded_output(decks, layout, tmp_path):
     assert report["error"] is None and report["console"] == [], report
     assert report["status"] == "recorded", report
     assert EXPECT["zh-CN"] in report["text"] and "录制的输出" in report["text"], report
+
+
+def test_make_export_writes_a_pdf_and_a_png_per_slide(decks, capsys, monkeypatch):
+    """Slidev's exporter in Debian's chromium; a failed export keeps the one before it."""
+    new_deck = decks["en"]
+    require_browser()
+    pdf, png = export.outputs(new_deck)
+    assert export.export(new_deck) == 0, capsys.readouterr().out[-3000:]
+    slides = [s for s in new_deck.deck.slides if not s.hidden]
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in png.glob("*.png")) == sorted(f"{s.number}.png" for s in slides)
+    before = {p: p.read_bytes() for p in [pdf, *png.iterdir()]}
+    capsys.readouterr()
+
+    # Too short a wait for any page: every attempt times out, and nothing is replaced.
+    monkeypatch.setattr(export, "TIMEOUT_MS", 1000)
+    assert export.export(new_deck) != 0
+    out = capsys.readouterr().out
+    assert out.count("trying again") == export.ATTEMPTS - 1, out[-3000:]
+    assert "The previous export is untouched." in out
+    assert {p: p.read_bytes() for p in [pdf, *png.iterdir()]} == before
+    assert not list(pdf.parent.glob(".partial-*"))
