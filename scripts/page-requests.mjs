@@ -13,7 +13,10 @@ try {
   page.on('request', (request) => requests.push(request.url()))
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()))
   page.on('pageerror', (error) => errors.push(String(error)))
-  await page.goto(url, { waitUntil: 'networkidle' })
+  // Settled: loaded, and the selector found (or 60 s gone by). Not Playwright's
+  // networkidle, which can be lost for good under load (microsoft/playwright#42598).
+  await page.goto(url, { waitUntil: 'load' })
+  await page.locator(selector).first().waitFor({ timeout: 60000 }).catch(() => {})
   await page.waitForTimeout(500)
   const matches = await page.locator(selector).count()
   process.stdout.write(JSON.stringify({ url, requests, errors, selector, matches }))
