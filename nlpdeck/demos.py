@@ -18,12 +18,14 @@ deck's kernel: in the deck's folder, which is importable, offline.
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 
+from nlpdeck import kernel
 from nlpdeck.files import write_atomic
 from nlpdeck.project import DeckProject
 from nlpdeck.reader import RE_ENDREGION, RE_REGION
@@ -69,13 +71,15 @@ def notebook(path: Path) -> NotebookNode:
 def execute(book: NotebookNode, deck: DeckProject, timeout: int = 600) -> NotebookNode:
     """Run every cell in a fresh kernel with the deck's kernel environment; raises
     nbclient's CellExecutionError, naming the cell, if one fails."""
-    client = NotebookClient(
-        book,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(deck.dir)}},
-    )
-    client.execute(env=deck.kernel_environ())
+    with tempfile.TemporaryDirectory(prefix="nlpdeck-kernel-") as sockets:
+        client = NotebookClient(
+            book,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(deck.dir)}},
+            config=kernel.ipc_config(sockets),
+        )
+        client.execute(env=deck.kernel_environ())
     return book
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import re
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, DeadKernelError
 from nbconvert.filters import strip_ansi
+from traitlets.config import Config
 
 from nlpdeck import models, prelude, recorded
 from nlpdeck.files import write_atomic
@@ -122,6 +124,13 @@ def missing_models(block: CodeBlock) -> list[str]:
     return [hub_id for hub_id in needed_models(block) if models.cached(hub_id) is None]
 
 
+def ipc_config(folder: str) -> Config:
+    """Kernel-manager config for Unix sockets in ``folder`` (a private temporary one), not
+    TCP ports: no other user reaches the kernel, and ipykernel prints no warning about
+    unencrypted TCP into the author's terminal."""
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(Path(folder) / "kernel")}})
+
+
 class DeckRunner:
     """One kernel for one deck; :meth:`run` executes one block and records its outcome."""
 
@@ -140,8 +149,10 @@ class DeckRunner:
             "language": "python",
             "display_name": "Python 3",
         }
+        self._sockets = tempfile.TemporaryDirectory(prefix="nlpdeck-kernel-")
         self.client = NotebookClient(
             self.notebook,
+            config=ipc_config(self._sockets.name),
             timeout=int(timeout),
             timeout_func=self._timeout_for,
             kernel_name="python3",
@@ -176,6 +187,7 @@ class DeckRunner:
         if self._kernel is not None:
             self._kernel.__exit__(kind, exc, tb)
             self._kernel = None
+        self._sockets.cleanup()
 
     def _timeout_for(self, cell: Any) -> int:
         return int(cell.metadata.get("nlpdeck", {}).get("timeout") or self.timeout)
