@@ -99,7 +99,8 @@ def export(deck: DeckProject) -> int:
             print(
                 f"nlpdeck export: slidev export of {show_path(deck.path)} wrote "
                 f"{'a' if new_pdf.is_file() else 'no'} PDF and {shots} PNGs for {expected} "
-                f"slides; the previous export is untouched"
+                f"slides; the previous export is untouched. Open /print?print=true under "
+                f"`make present DECK={show_path(deck.dir)}` to see which slides do not draw."
             )
             return 1
         new_pdf.replace(pdf)
