@@ -18,7 +18,9 @@ file, not the presenter's terminal.
 It stops, shutting its kernels down and removing the private folder, when its standard
 input reaches EOF (the dev server exited, by ``q``, Ctrl-C, a crash or SIGKILL), or on
 SIGTERM / SIGINT. Kernels also watch this process: if it is killed outright, ipykernel's
-parent poller ends them within a second. So nothing outlives the dev server.
+parent poller ends them within a second. So nothing outlives the dev server. If this
+process dies while the dev server runs, the dev server starts another (a fresh token,
+fresh kernels) and says so (``node/live/session.ts``).
 
 It starts no kernel: the dev server asks for them, runs the deck's prelude in each, and
 keeps a standby (``node/live/kernels.ts``). A dead kernel is not restarted in place

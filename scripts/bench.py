@@ -12,6 +12,11 @@ the next run after a kernel death (the standby) against a cold kernel and prelud
 time to "ready" against a bare kernel start plus the deck's model loads; the resident
 memory of the kernel pair against one kernel.
 
+live faults: the small live deck of the fault tests (tests/test_live_faults.py), kernels
+on a second jupyter-server on loopback, then local (bench_live_faults): the time from a
+fault's end (a kernel killed from a slide; the server started again after a kill; the
+local kernel server killed) to the next successful run, against a bare kernel start.
+
 pre-training: the project's Chinese BERT retrained from scratch with its recorded settings
 and seed (about a quarter of an hour): held-out MLM accuracy against the recorded one
 (target: within 1 point) and against always answering the most frequent character.
@@ -305,6 +310,75 @@ def bench_live_runner(rounds: int = 40) -> None:
     )
 
 
+def bench_live_faults() -> None:
+    """Recovery of live Python from its faults, on the fault tests' small deck: seconds
+    from the fault (or the server answering again) to the next run that succeeds, against
+    a bare kernel start measured here (jupyter_client)."""
+    import os
+    import re
+    import signal
+    import tempfile
+
+    import psutil
+
+    sys.path.insert(0, str(env.ROOT / "tests"))
+    from live_tools import (  # the fault tests' own tools
+        RemoteJupyter,
+        launchers,
+        live_deck,
+        live_state,
+        npx_slidev,
+        ready,
+        run_block,
+        wait_state,
+    )
+
+    kill = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
+    bare, _, _ = kernel_with("pass")
+    took: dict[str, float] = {}
+
+    def ok(port: int, since: float, what: str) -> None:
+        block = run_block(port, seconds=300)
+        assert block["state"] == "ok", block
+        took[what] = time.perf_counter() - since
+
+    with tempfile.TemporaryDirectory() as folder, live_deck() as deck:
+        server = RemoteJupyter(Path(folder))
+        server.start()
+        environ = {
+            "NLPDECK_KERNEL_URL": server.url,
+            "NLPDECK_KERNEL_TOKEN_FILE": str(server.token_file),
+        }
+        try:
+            with npx_slidev(deck, **environ) as (served, port):
+                ready(served)
+                run_block(port, kill, 300)
+                ok(port, time.perf_counter(), "remote kernel killed from a slide")
+                server.kill()
+                wait_state(
+                    port, lambda s: s["kernel"].get("missing") == "unreachable", 120, "outage"
+                )
+                server.start()
+                ok(port, time.perf_counter(), "remote server killed, started again")
+                os.killpg(served.process.pid, signal.SIGINT)
+                served.process.wait(60)
+        finally:
+            server.stop()
+        with npx_slidev(deck) as (served, port):
+            ready(served)
+            (launcher,) = launchers(psutil.Process(served.process.pid))
+            launcher.kill()
+            since = time.perf_counter()
+            assert served.wait_for(re.compile("the Jupyter server stopped"), 60)
+            wait_state(port, lambda s: s["kernel"]["phase"] == "ready", 300, "a new server")
+            ok(port, since, "local kernel server killed")
+            assert live_state(port)["kernel"]["phase"] == "ready"
+    print("live faults (small deck; seconds from the fault to the next successful run)")
+    print(f"  bare kernel start (jupyter_client)       {bare:7.2f} s   (baseline)")
+    for what, seconds in took.items():
+        print(f"  {what:<40} {seconds:7.2f} s   ratio {seconds / bare:.2f}x")
+
+
 def bench_pretraining() -> None:
     from course.pretrain import published, run
 
@@ -324,10 +398,15 @@ def bench_pretraining() -> None:
 
 
 def main() -> None:
+    if len(sys.argv) > 1:  # `python scripts/bench.py live_faults`: one part only
+        for name in sys.argv[1:]:
+            globals()[f"bench_{name}"]()
+        return
     bench_deck_check()
     bench_figures()
     bench_topic_group()
     bench_live_runner()
+    bench_live_faults()
     bench_pretraining()
 
 

@@ -13,79 +13,36 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import signal
 import socket
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import psutil
 import pytest
-from browser_tools import free_port, require_browser, run_script
+from browser_tools import run_script
 from live_tools import (
     EXPECTED,
     LIVE_SLIDE,
+    NPX,
     block_code,
     gone,
     kernels,
     launchers,
     live_deck,
+    npx_slidev,
     private_folder,
-    request,
+    ready,
+    remote_jupyter,
+    slidev_environ,
 )
 
-from nlpdeck import env, present, project
+from nlpdeck import present, project
 
 SCRIPT = Path(__file__).parent / "browser" / "live_runner.mjs"
-NPX = ["npx", "--no-install", "slidev"]
 FOLLOWER_HOST = "192.0.2.2"  # the test machine's own non-loopback address (see non_loopback)
-
-
-def slidev_environ(**extra: str) -> dict[str, str]:
-    """The dev server's environment as a presenter's shell has it. The addon finds the
-    toolkit's Python at .venv/bin/python; a checkout without its own venv (a worktree)
-    names the one the tests run in."""
-    environ = env.subprocess_environ()
-    for name in ("NLPDECK_PYTHON", "NLPDECK_KERNEL_URL", "NLPDECK_KERNEL_TOKEN_FILE"):
-        environ.pop(name, None)
-    if not (env.ROOT / ".venv" / "bin" / "python").exists():
-        environ["NLPDECK_PYTHON"] = sys.executable
-    return {**environ, **extra}
-
-
-@contextmanager
-def npx_slidev(deck: Path, *args: str, **environ: str) -> Iterator[tuple[present.Served, int]]:
-    """`npx slidev` run in the deck's folder (its slides.md), at a free port."""
-    require_browser()
-    port = free_port()
-    process = subprocess.Popen(
-        [*NPX, "--port", str(port), *args],
-        cwd=deck,
-        env=slidev_environ(**environ),
-        stdin=subprocess.PIPE,  # slidev quits when its stdin closes
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    served = present.Served.of(process)
-    try:
-        yield served, port
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def ready(served: present.Served) -> str:
-    try:
-        return served.wait_for(present.READY, 300).group(1)
-    except TimeoutError as error:
-        pytest.fail(str(error))
 
 
 def descendants(served: present.Served) -> list[psutil.Process]:
@@ -157,58 +114,9 @@ def test_a_failing_prelude_is_named_and_leaves_no_kernel(tmp_path):
         assert "prelude.py:2" in log.read_text()  # the traceback, in the log
 
 
-def answers(url: str, status: int) -> bool:
-    try:
-        return request(url)[0] == status
-    except OSError:  # not listening yet
-        return False
-
-
-@contextmanager
-def remote_jupyter(tmp_path: Path, deck: Path) -> Iterator[tuple[str, Path]]:
-    """A Jupyter server of its own (not nlpdeck's), with its own token, as on a GPU box."""
-    token_file = tmp_path / "remote-token"
-    token_file.write_text(secrets.token_hex(16))
-    token_file.chmod(0o600)
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter_server",
-            f"--ServerApp.port={port}",
-            "--ServerApp.ip=127.0.0.1",
-            "--ServerApp.open_browser=False",
-            f"--ServerApp.root_dir={tmp_path}",
-            "--allow-root",
-        ],
-        cwd=tmp_path,
-        env={**env.subprocess_environ(), "JUPYTER_TOKEN_FILE": str(token_file)},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while not answers(url + "api/status", 403):  # up, and asking for its token
-            assert process.poll() is None and time.monotonic() < deadline, "no Jupyter server"
-            time.sleep(0.3)
-        yield url, token_file
-    finally:
-        process.terminate()
-        process.wait(30)
-
-
-def remote_kernels(url: str, token_file: Path) -> list[dict[str, Any]]:
-    headers = {"Authorization": f"token {token_file.read_text().strip()}"}
-    status, body = request(url + "api/kernels", headers=headers)
-    assert status == 200, body
-    return list(json.loads(body))
-
-
 def test_kernels_on_another_jupyter_server(tmp_path):
-    with live_deck() as deck, remote_jupyter(tmp_path, deck) as (url, token_file):
+    with live_deck() as deck, remote_jupyter(tmp_path) as remote:
+        url, token_file = remote.url, remote.token_file
         environ = {
             "NLPDECK_KERNEL_URL": url,
             "NLPDECK_KERNEL_TOKEN_FILE": str(token_file),
@@ -220,11 +128,11 @@ def test_kernels_on_another_jupyter_server(tmp_path):
             report = browse(line.split("ready at ")[1].split()[0], tmp_path)
             assert report["console"] == []
             assert launchers(psutil.Process(served.process.pid)) == []
-            assert 1 <= len(remote_kernels(url, token_file)) <= 2  # active (+ standby)
+            assert 1 <= len(remote.kernels()) <= 2  # active (+ standby)
             assert token_file.read_text().strip() not in "\n".join(served.lines)
             os.killpg(served.process.pid, signal.SIGINT)
             served.process.wait(30)
-        assert remote_kernels(url, token_file) == []  # the dev server freed its kernels
+        assert remote.kernels() == []  # the dev server freed its kernels
 
 
 def non_loopback() -> str:

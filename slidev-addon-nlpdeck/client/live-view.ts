@@ -7,6 +7,7 @@ import type { CodeRunnerOutput } from '@slidev/types'
 import type * as Monaco from 'monaco-editor'
 import type { ComputedRef } from 'vue'
 import type { BlockState, KernelState } from '../shared/live'
+import { PASSING } from '../shared/live'
 import type { EditorView } from './editors'
 import type { Action } from './outputs'
 import { computed, reactive, watchEffect } from 'vue'
@@ -82,14 +83,17 @@ function describe(block: BlockState, state: KernelState, local: Local, actions: 
   if (state.phase === 'unavailable') {
     const line = text.unavailable(state.missing!, state.detail ?? '', state.fix ?? '')
     const tail = local.showRecorded ? '' : ` ${text.showsRecorded}`
-    return ['unavailable', line + tail, state.missing === 'prelude' ? controls(actions.restart) : []]
+    const retry = state.missing === 'prelude' || state.missing === 'server'
+    return [PASSING.includes(state.missing!) ? 'paused' : 'unavailable', line + tail, retry ? controls(actions.restart) : []]
   }
   if (state.phase === 'stopped')
     return ['stopped', text.serverStopped, []]
   const fresh = block.fresh ? ` · ${text.fresh[block.fresh]}` : ''
   switch (block.state) {
-    case 'idle':
-      return [state.phase === 'starting' ? 'starting' : 'idle', (state.phase === 'starting' ? text.starting : text.clickLive) + suffix, []]
+    case 'idle': {
+      const kernelFresh = state.fresh ? ` · ${text.fresh[state.fresh]}` : ''
+      return [state.phase === 'starting' ? 'starting' : 'idle', (state.phase === 'starting' ? text.starting : text.clickLive) + kernelFresh + suffix, []]
+    }
     case 'queued':
       return ['queued', (state.phase === 'starting' ? text.starting : text.queued) + suffix, controls(actions.restart)]
     case 'running':
@@ -140,7 +144,7 @@ function start(view: EditorView, code: string, local: Local): void {
     note(local, text.readOnly)
     return
   }
-  if (kernel.value.phase === 'unavailable' && kernel.value.missing !== 'prelude') {
+  if (kernel.value.phase === 'unavailable' && kernel.value.missing !== 'prelude' && kernel.value.missing !== 'server') {
     local.showRecorded = true // the recorded outputs, under the line that says what to run
     return
   }

@@ -29,8 +29,9 @@ export type Command = typeof COMMANDS[number]
 /** A run's state: `stopped` means the kernel was restarted under it. */
 export type RunState = 'idle' | 'queued' | 'running' | 'ok' | 'error' | 'dead' | 'stopped'
 
-/** Why a run's kernel is new: the one before died, or someone restarted it. */
-export type Fresh = 'died' | 'restarted'
+/** Why a run's kernel is new: the one before died, someone restarted it, or it was lost
+ * with its Jupyter server (which restarted, or came back without it). */
+export type Fresh = 'died' | 'restarted' | 'server'
 
 export interface BlockState {
   /** `<slide>:<index of the editor on the slide>:<hash of its code in the deck>`, the
@@ -50,8 +51,14 @@ export interface BlockState {
   fresh?: Fresh
 }
 
-/** Why no kernel runs: the status line says it with the command that fixes it. */
-export type Missing = 'python' | 'models' | 'server' | 'exited' | 'prelude' | 'remote'
+/** Why no kernel runs: the status line says it with the command that fixes it.
+ * `unreachable` (detail: seconds without an answer, fix: the server's URL), `forbidden`
+ * (detail: the token file) and `restarting` (detail: why the local server stopped) pass
+ * by themselves: the dev server keeps asking, or restarts its server. */
+export type Missing = 'python' | 'models' | 'server' | 'exited' | 'prelude' | 'remote' | 'unreachable' | 'forbidden' | 'restarting'
+
+/** The kinds of `Missing` the dev server recovers from without a click. */
+export const PASSING: readonly Missing[] = ['unreachable', 'forbidden', 'restarting']
 
 export interface KernelState {
   phase: 'starting' | 'ready' | 'unavailable' | 'stopped'
@@ -62,6 +69,8 @@ export interface KernelState {
   log?: string
   /** A standby kernel with the prelude loaded is ready to take over. */
   standby: boolean
+  /** The kernel replaced one lost with its server: no run since, names are gone. */
+  fresh?: Fresh
 }
 
 export type LiveEvent =

@@ -56,6 +56,8 @@ export class LiveBlocks {
     const block = this.block(request.block)
     this.edit(request) // every window shows the code that runs
     const run = block.run + 1
+    if (this.kernel.fresh) // a run now says it, on its block
+      this.setKernel({ fresh: undefined })
     Object.assign(block, { run, state: 'queued', outputs: [], seconds: undefined, fresh: undefined })
     this.sendState(block, true)
     const started = performance.now()

@@ -16,6 +16,7 @@ import type { Handlers } from './endpoint'
 import { constants } from 'node:os'
 import { EVENT, HELLO } from '../../shared/live'
 import { field, liveEndpoint, refuseUpgrades } from './endpoint'
+import { guardProcess } from './guard'
 import { LiveSession } from './session'
 
 const BLOCK_ID = /^\d+:\d+:[0-9a-f]{8}$/ // client/editors.ts names blocks so
@@ -36,7 +37,7 @@ function handlers(session: LiveSession): Handlers {
     },
     interrupt: () => {
       session.runnable()
-      void session.blocks.pool?.interrupt()
+      session.blocks.pool?.interrupt().catch((error: Error) => session.log.write(`interrupt failed: ${error.message}`))
     },
     restart: () => {
       session.runnable()
@@ -47,6 +48,7 @@ function handlers(session: LiveSession): Handlers {
 
 function serve(server: ViteDevServer, deck: DeckFiles): void {
   const session = new LiveSession(deck, (event: LiveEvent) => server.ws.send(EVENT, event))
+  guardProcess(line => session.log.write(line))
   server.ws.on(HELLO, (_data: unknown, client: { send: (event: string, payload: unknown) => void }) =>
     client.send(EVENT, session.blocks.snapshot()))
   server.middlewares.use(liveEndpoint(handlers(session)))
@@ -69,9 +71,9 @@ function serve(server: ViteDevServer, deck: DeckFiles): void {
   server.httpServer?.once('close', () => {
     process.off('exit', onExit)
     signals.forEach(signal => process.off(signal, onSignal))
-    void session.stop()
+    session.stop().catch((error: Error) => session.log.write(`stopping live Python: ${error.message}`))
   })
-  void session.start()
+  session.start().catch((error: Error) => session.log.write(`live Python did not start: ${error.stack ?? error.message}`))
 }
 
 export function livePython(deck: DeckFiles, options: ResolvedSlidevOptions): Plugin {

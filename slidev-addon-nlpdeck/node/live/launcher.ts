@@ -19,7 +19,8 @@ export interface JupyterServer {
   token: string
   /** Stop the server and its kernels; resolves when its process has exited. */
   stop: () => Promise<void>
-  /** Called once if the server exits on its own (not by `stop`). */
+  /** Called once if the server exits on its own (not by `stop`), with its signal's
+   * name or `status N` (words of no language: the status line shows them). */
   onExit: (listener: (why: string) => void) => void
 }
 
@@ -44,6 +45,9 @@ export function startLocalServer(deck: DeckFiles, settings: LocalKernels, log: s
     detached: true,
     env: process.env,
   })
+  // A pipe to a process that died emits 'error' (EPIPE): unheard, it would end the dev server.
+  for (const stream of [child.stdin, child.stdout, child.stderr])
+    stream?.on('error', () => {})
   const stderr: string[] = [] // what Python says before its output goes to the log
   child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()))
   const lastWords = () => stderr.join('').trim().split('\n').slice(-1)[0] ?? ''
@@ -53,7 +57,7 @@ export function startLocalServer(deck: DeckFiles, settings: LocalKernels, log: s
   const exited = new Promise<void>((done) => {
     child.once('exit', (code, signal) => {
       if (!stopping)
-        exitListeners.forEach(listener => listener(`the Jupyter server ${described(code, signal)}`))
+        exitListeners.forEach(listener => listener(signal ?? `status ${code}`))
       done()
     })
   })

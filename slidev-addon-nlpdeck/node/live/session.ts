@@ -4,18 +4,25 @@
  * the presenter's terminal lines. Stopped with the dev server.
  */
 import type { DeckFiles } from '../deck'
-import type { ServerAddress } from './kernels'
+import type { Outage, ServerAddress } from './kernels'
 import type { JupyterServer } from './launcher'
 import type { KernelSettings, RemoteKernels } from './settings'
-import type { LiveEvent, Missing } from '../../shared/live'
+import type { Fresh, LiveEvent, Missing } from '../../shared/live'
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { PASSING } from '../../shared/live'
 import { LiveBlocks } from './blocks'
-import { KernelPool, setupCode } from './kernels'
+import { KernelPool, PreludeError, setupCode } from './kernels'
 import { startLocalServer, Unavailable } from './launcher'
 import { LiveLog, routeClientChatter } from './log'
 import { hasPython, kernelSettings } from './settings'
+
+/** Restarts of the local server in a row before the session gives up, and the wait
+ * before each (doubling); a server that ran this long counts as healthy again. */
+const RESTARTS = 5
+const RESTART_DELAY_MS = 500
+const HEALTHY_MS = 60_000
 
 /** Why no kernel runs, and what to do, for the terminal (the deck says it in its language). */
 export function explain(missing: Missing, detail: string, fix: string): string {
@@ -23,10 +30,19 @@ export function explain(missing: Missing, detail: string, fix: string): string {
     case 'python': return `no Python environment at ${detail}: run \`${fix}\``
     case 'models': return `models missing from the local cache (${detail}): run \`${fix}\``
     case 'server': return `the Jupyter server did not start (${detail}): run \`${fix}\``
-    case 'exited': return `${detail}: ${fix}`
+    case 'exited': return `the local Jupyter server stopped ${fix} times in a row (last: ${detail}); see the log, then restart the dev server`
     case 'prelude': return `the deck's prelude failed (${detail}): fix ${fix}, then click ↻ on a live block`
     case 'remote': return `the remote Jupyter server did not answer (${detail}): ${fix}`
+    case 'unreachable': return `Jupyter server ${fix} unreachable for ${detail} s; retrying`
+    case 'forbidden': return `the Jupyter server refuses the token in ${detail} (403); retrying: put its current token in that file`
+    case 'restarting': return `the local Jupyter server stopped (${detail}); restarting it`
   }
+}
+
+/** Where a deck's dev server notes the kernels it started on a remote server (ids and
+ * the server's URL, never its token): a run that crashed leaves them to the next. */
+function kernelsFile(deck: DeckFiles): string {
+  return join(deck.build, 'remote-kernels.json')
 }
 
 export class LiveSession {
@@ -40,6 +56,9 @@ export class LiveSession {
   private url?: string
   private kernelReady = false
   private stopped = false
+  private exited = false
+  private restarts = 0
+  private serverStarted = 0
 
   constructor(private readonly deck: DeckFiles, broadcast: (event: LiveEvent) => void) {
     this.log = new LiveLog(join(deck.build, 'live.log'), deck.toolkit)
@@ -73,13 +92,19 @@ export class LiveSession {
       const remotePrelude = prelude && this.settings.kind === 'remote'
         ? join(dir, prelude.slice(this.deck.root.length))
         : prelude
+      const remote = this.settings.kind === 'remote' ? this.settings : undefined
       this.pool = new KernelPool(address, setupCode(dir, remotePrelude), {
         onActive: fresh => this.onActive(fresh),
         onReplaced: (why, standbyReady) => this.replaced(why, standbyReady),
         onStandby: ready => this.blocks.setKernel({ standby: ready }),
-        onFailure: error => this.unavailable(new Unavailable('prelude', error.message, relative(this.deck.toolkit, this.deck.prelude))),
+        onFailure: error => this.unavailable(error instanceof PreludeError
+          ? new Unavailable('prelude', error.message, relative(this.deck.toolkit, this.deck.prelude))
+          : new Unavailable('server', error.message, `see ${this.log.shown}`)),
+        onOutage: outage => this.outage(outage),
+        onKernels: remote ? ids => this.noteKernels(remote, ids) : undefined,
+        refreshAddress: remote ? () => this.readAddress(remote) : undefined,
         log: line => this.log.write(line),
-      })
+      }, 'python3', remote ? this.leftKernels(remote) : [])
       this.blocks.pool = this.pool
       this.pool.start()
     }
@@ -93,13 +118,57 @@ export class LiveSession {
       return this.remoteAddress(settings)
     if (!hasPython(settings))
       throw new Unavailable('python', settings.python, 'make setup')
-    this.server = await startLocalServer(this.deck, settings, this.log.path)
-    this.log.write(`jupyter-server at ${this.server.url} (token in a private file, kept in this process)`)
-    this.server.onExit(why => this.unavailable(new Unavailable('exited', why, 'press r in the dev server\'s terminal to restart it')))
-    return this.server
+    return this.startServer(settings)
   }
 
-  private async remoteAddress(settings: RemoteKernels): Promise<ServerAddress> {
+  private async startServer(settings: KernelSettings & { kind: 'local' }): Promise<JupyterServer> {
+    const server = await startLocalServer(this.deck, settings, this.log.path)
+    this.server = server
+    this.serverStarted = performance.now()
+    this.log.write(`jupyter-server at ${server.url} (token in a private file, kept in this process)`)
+    server.onExit(why => this.serverExited(settings, why))
+    return server
+  }
+
+  /**
+   * The local server exited on its own (killed, crashed): start a new one (fresh token),
+   * and fresh kernels in it, after a short wait that doubles with each failure in a row;
+   * after `RESTARTS` in a row, say so and stop trying.
+   */
+  private serverExited(settings: KernelSettings & { kind: 'local' }, why: string): void {
+    if (this.stopped)
+      return
+    if (performance.now() - this.serverStarted > HEALTHY_MS)
+      this.restarts = 0
+    this.restarts++
+    if (this.restarts > RESTARTS) {
+      this.unavailable(new Unavailable('exited', why, String(RESTARTS)))
+      return
+    }
+    this.blocks.setKernel({ phase: 'unavailable', missing: 'restarting', detail: why, fix: '' })
+    const delay = RESTART_DELAY_MS * 2 ** (this.restarts - 1)
+    this.log.write(`the Jupyter server stopped (${why}); restarting it in ${delay} ms (attempt ${this.restarts} of ${RESTARTS})`)
+    setTimeout(() => {
+      if (this.stopped)
+        return
+      this.startServer(settings).then((server) => {
+        if (this.stopped) {
+          void server.stop()
+          return
+        }
+        this.log.say(`the Jupyter server stopped (${why}); a new one runs with a fresh token, starting fresh kernels (log: ${this.log.shown})`)
+        this.blocks.setKernel({ phase: 'starting', missing: undefined, detail: undefined, fix: undefined })
+        this.pool?.retarget(server)
+      }, (error: Error) => {
+        this.log.write(`restarting the Jupyter server failed: ${error.message}`)
+        this.serverStarted = performance.now()
+        this.serverExited(settings, error instanceof Unavailable ? error.missing : 'error')
+      })
+    }, delay)
+  }
+
+  /** The remote server's address with the token its file holds now. */
+  private readAddress(settings: RemoteKernels): ServerAddress {
     let token: string
     try {
       token = readFileSync(settings.tokenFile, 'utf8').trim()
@@ -107,24 +176,73 @@ export class LiveSession {
     catch (error) {
       throw new Unavailable('remote', `cannot read the token file ${settings.tokenFile}: ${(error as Error).message}`, 'name a readable token file')
     }
-    const response = await fetch(`${settings.url}api/status`, { headers: { Authorization: `token ${token}` } })
-      .catch((error: Error) => ({ ok: false, status: 0, statusText: error.message }))
-    if (!response.ok)
-      throw new Unavailable('remote', `${settings.url}: ${response.status || ''} ${response.statusText}`.trim(), 'check its URL and token file')
-    this.log.write(`remote Jupyter server at ${settings.url}; kernels work in ${settings.dir}`)
     this.remote = { url: settings.url, token }
     return this.remote
   }
 
-  private replaced(why: string, standbyReady: boolean): void {
-    if (!standbyReady) // runs wait for the new kernel's prelude: windows say so
-      this.blocks.setKernel({ phase: 'starting' })
-    const now = standbyReady ? 'the standby took over (fresh state, prelude loaded)' : 'starting a fresh kernel (no standby was ready yet)'
-    this.log.say(why === 'died' ? `the kernel died; ${now}` : `kernel restarted from the deck; ${now}`)
+  /** A remote server is asked by the pool, which says when it does not answer (and
+   * keeps asking): one that is down at the start may come up later. */
+  private async remoteAddress(settings: RemoteKernels): Promise<ServerAddress> {
+    const address = this.readAddress(settings)
+    this.log.write(`remote Jupyter server at ${settings.url}; kernels work in ${settings.dir}`)
+    return address
   }
 
-  private onActive(fresh: string | undefined): void {
-    this.blocks.setKernel({ phase: 'ready', missing: undefined, detail: undefined, fix: undefined })
+  /** Kernel ids a previous dev server of this deck left on the same remote server. */
+  private leftKernels(settings: RemoteKernels): string[] {
+    try {
+      const noted = JSON.parse(readFileSync(kernelsFile(this.deck), 'utf8')) as { url?: string, ids?: unknown }
+      return noted.url === settings.url && Array.isArray(noted.ids) ? noted.ids.filter(id => typeof id === 'string') : []
+    }
+    catch {
+      return []
+    }
+  }
+
+  private noteKernels(settings: RemoteKernels, ids: string[]): void {
+    try {
+      writeFileSync(kernelsFile(this.deck), `${JSON.stringify({ url: settings.url, ids })}\n`)
+    }
+    catch (error) {
+      this.log.write(`cannot note the remote kernels' ids: ${(error as Error).message}`)
+    }
+  }
+
+  private outage(outage: Outage | undefined): void {
+    if (this.stopped)
+      return
+    if (!outage) {
+      this.log.say('the Jupyter server answers again; starting fresh kernels if it lost ours')
+      this.blocks.setKernel({ phase: 'starting', missing: undefined, detail: undefined, fix: undefined })
+      return
+    }
+    const first = !PASSING.includes(this.blocks.kernel.missing as Missing)
+    if (outage.kind === 'forbidden') {
+      const file = this.settings?.kind === 'remote' ? this.settings.tokenFile : 'the token file'
+      this.blocks.setKernel({ phase: 'unavailable', missing: 'forbidden', detail: file, fix: '' })
+    }
+    else {
+      const url = this.settings?.kind === 'remote' ? this.settings.url : (this.server?.url ?? '')
+      this.blocks.setKernel({ phase: 'unavailable', missing: 'unreachable', detail: String(outage.seconds), fix: url })
+    }
+    if (first) {
+      const { missing, detail, fix } = this.blocks.kernel
+      this.log.say(`live Python paused: ${explain(missing!, detail!, fix!)} (${outage.detail}). Live blocks show their recorded outputs meanwhile.`)
+    }
+  }
+
+  private replaced(why: Fresh, standbyReady: boolean): void {
+    if (!standbyReady && this.blocks.kernel.phase !== 'unavailable') // runs wait for the new kernel's prelude: windows say so
+      this.blocks.setKernel({ phase: 'starting' })
+    const now = standbyReady ? 'the standby took over (fresh state, prelude loaded)' : 'starting a fresh kernel (no standby was ready yet)'
+    const what = { died: 'the kernel died', restarted: 'kernel restarted from the deck', server: 'the Jupyter server lost the kernel' }[why]
+    this.log.say(`${what}; ${now}`)
+  }
+
+  private onActive(fresh: Fresh | undefined): void {
+    // a kernel lost with its server: idle blocks say the state is fresh until a run
+    const kernelFresh = fresh === 'server' ? fresh : this.blocks.kernel.fresh
+    this.blocks.setKernel({ phase: 'ready', missing: undefined, detail: undefined, fix: undefined, fresh: kernelFresh })
     if (!this.kernelReady) {
       this.kernelReady = true
       this.sayReady()
@@ -145,7 +263,7 @@ export class LiveSession {
   /** Throws, saying why, when no run can be asked for now. */
   runnable(): void {
     const { phase, missing, detail, fix } = this.blocks.kernel
-    if (phase === 'unavailable' && missing !== 'prelude') // a failed prelude may be retried (↻)
+    if (phase === 'unavailable' && missing !== 'prelude' && missing !== 'server') // a failed prelude may be retried (↻)
       throw new Error(`live Python is not available: ${explain(missing!, detail!, fix!)}`)
     if (phase === 'stopped')
       throw new Error('live Python has stopped with the dev server')
@@ -158,6 +276,7 @@ export class LiveSession {
     if (this.blocks.kernel.phase === 'unavailable')
       this.blocks.setKernel({ phase: 'starting', missing: undefined, detail: undefined, fix: undefined })
     this.pool.restart()
+    this.log.write('restart asked for from the deck')
   }
 
   /** The dev server closes (a restart, or its end): kernels and server stop. */
@@ -166,8 +285,8 @@ export class LiveSession {
       return
     this.stopped = true
     this.blocks.setKernel({ phase: 'stopped' })
-    await this.pool?.stop()
-    await this.server?.stop()
+    await this.pool?.stop().catch((error: Error) => this.log.write(`stopping the kernels: ${error.message}`))
+    await this.server?.stop().catch((error: Error) => this.log.write(`stopping the Jupyter server: ${error.message}`))
     this.log.say('live Python stopped: the Jupyter server and its kernels have exited')
   }
 
@@ -177,18 +296,23 @@ export class LiveSession {
    * of a remote server are shut down by a short synchronous helper.
    */
   exitNow(): void {
-    if (this.stopped)
+    if (this.exited)
       return
+    this.exited = true
+    const stopping = this.stopped // `stop()` began (Slidev's `q`) but may not have finished
     this.stopped = true
-    const ids = this.pool?.kernelIds() ?? []
+    const ids = this.pool?.kernelIds() ?? [] // those not shut down yet
     if (this.remote && ids.length) {
       const script = 'const {url, token, ids} = JSON.parse(require("fs").readFileSync(0, "utf8")); '
         + 'Promise.all(ids.map(id => fetch(url + "api/kernels/" + id, {method: "DELETE", headers: {Authorization: "token " + token}}).catch(() => {})))'
       try {
         execFileSync(process.execPath, ['-e', script], { input: JSON.stringify({ ...this.remote, ids }), timeout: 5000, stdio: ['pipe', 'ignore', 'ignore'] })
+        if (this.settings?.kind === 'remote')
+          this.noteKernels(this.settings, [])
       }
-      catch {}
+      catch {} // the next start shuts them down
     }
-    this.log.say('live Python stopped: the Jupyter server and its kernels exit with the dev server')
+    if (!stopping)
+      this.log.say('live Python stopped: the Jupyter server and its kernels exit with the dev server')
   }
 }
