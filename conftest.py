@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlpdeck import models
+from nlpdeck import models, pytest_plugin
 
 
 @pytest.fixture(scope="session")
@@ -20,3 +20,17 @@ def english_encoder() -> models.CachedModel:
 def chinese_small() -> models.CachedModel:
     """The project's own Chinese BERT, which `make test` registers before the suite runs."""
     return models.require("chinese-small")
+
+
+# What a test needs, read from the fixtures it asks for (directly or through others): a test
+# that reads a deck's figure build or its `slidev build` is in that tier without saying so.
+NEEDS = {"figures_built": "figures", "deck_build": "export"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if isinstance(item, pytest_plugin.BlockItem):  # a deck's slide code, in its kernel
+            item.add_marker("kernel")
+        for fixture, marker in NEEDS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(marker)
