@@ -27,8 +27,11 @@ present: setup demos
 	$(PY) -m nlpdeck present $(DECK)
 
 # Everything: every deck in a browser, the live dev servers, the full figure builds, export.
+# Two workers: the tests that start Vite run on one, one after another, while the other
+# runs the rest (figure builds, kernels, models); conftest.py says which go together.
+PARALLEL := -n 2 --dist loadgroup --no-loadscope-reorder
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest $(PARALLEL)
 
 # After an edit: what needs no browser, dev server, full figure build, export or package
 # (reader, lint, the figure engine on its fixture, kernels, each deck's slide-code check).
