@@ -18,7 +18,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: present test check figures export demos new bench setup system models models-fetch doctor lock
+.PHONY: present test test-fast check figures export demos new bench setup system models models-fetch doctor lock
 
 # A deck with live Python: set up, then Slidev's dev server, whose addon starts the deck's
 # jupyter-server (loopback, fresh token) and kernels with the prelude loaded, and stops
@@ -26,8 +26,18 @@ export TOKENIZERS_PARALLELISM := false
 present: setup demos
 	$(PY) -m nlpdeck present $(DECK)
 
+# Everything: every deck in a browser, the live dev servers, the full figure builds, export.
+# Two workers: the tests that start Vite run on one, one after another, while the other
+# runs the rest (figure builds, kernels, models); conftest.py says which go together.
+PARALLEL := -n 2 --dist loadgroup --no-loadscope-reorder
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest $(PARALLEL)
+
+# After an edit: what needs no browser, dev server, full figure build, export or package
+# (reader, lint, the figure engine on its fixture, kernels, each deck's slide-code check).
+FAST := not (browser or devserver or figures or export or package)
+test-fast: setup
+	$(PY) -m pytest -m "$(FAST)"
 
 # Lint a deck and run every Python block it shows, in one kernel.
 check: setup

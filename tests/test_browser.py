@@ -110,6 +110,9 @@ def deck_server(
             process.kill()
 
 
+@pytest.mark.browser
+@pytest.mark.devserver
+@pytest.mark.kernel
 def test_every_slide_renders_at_every_click(deck, deck_server, tmp_path):
     shots = deck.build_dir / "screenshots"
     shutil.rmtree(shots, ignore_errors=True)

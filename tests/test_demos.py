@@ -45,6 +45,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {p.stem: p for p in written}
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("demo", [p.stem for p in DEMOS])
 def test_demo_runs_end_to_end_and_exports_html(exported, demo):
     html = exported[demo].read_text(encoding="utf-8")

@@ -2,6 +2,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from nlpdeck import doctor, env
 
 
@@ -16,6 +18,7 @@ def run_doctor(**extra_env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.kernel
 def test_doctor_passes_on_a_set_up_machine():
     result = run_doctor()
     assert result.returncode == 0, result.stdout + result.stderr
@@ -33,6 +36,7 @@ def test_doctor_passes_on_a_set_up_machine():
         assert name in result.stdout
 
 
+@pytest.mark.kernel
 def test_doctor_names_the_missing_model_when_the_cache_is_moved(tmp_path):
     result = run_doctor(NLPDECK_HF_HOME=str(tmp_path / "elsewhere"), HF_HOME=str(tmp_path))
     assert result.returncode == 1

@@ -21,6 +21,7 @@ def broken_run():
     return results, record
 
 
+@pytest.mark.kernel
 def test_outcomes_in_slide_order(broken_run):
     results, _ = broken_run
     assert [(r.block.slide, r.status) for r in results] == [
@@ -34,6 +35,7 @@ def test_outcomes_in_slide_order(broken_run):
     ]
 
 
+@pytest.mark.kernel
 def test_failure_names_slide_and_failing_statement_line(broken_run):
     error = broken_run[0][2].error
     assert error is not None
@@ -45,6 +47,7 @@ def test_failure_names_slide_and_failing_statement_line(broken_run):
     assert "broken_deck.md:26, in f(v)" in text  # the kernel's traceback, mapped
 
 
+@pytest.mark.kernel
 def test_hung_block_is_interrupted_and_the_kernel_goes_on(broken_run):
     results, _ = broken_run
     assert isinstance(results[3].error, BlockTimeoutError)
@@ -52,6 +55,7 @@ def test_hung_block_is_interrupted_and_the_kernel_goes_on(broken_run):
     assert results[4].outputs[0]["text"] == "after 2\n"  # state survived the interrupt
 
 
+@pytest.mark.kernel
 def test_declared_exception_passes_and_absent_model_skips_naming_it(broken_run):
     results, _ = broken_run
     assert results[1].reason == "raised ZeroDivisionError as declared"
@@ -81,6 +85,7 @@ def test_needed_models_are_read_from_string_literals_not_comments(tmp_path):
     ]
 
 
+@pytest.mark.kernel
 def test_outputs_recorded_as_a_notebook(broken_run):
     _, record = broken_run
     notebook = nbformat.read(record, as_version=4)  # the format nbconvert and the deck read
@@ -90,6 +95,7 @@ def test_outputs_recorded_as_a_notebook(broken_run):
     assert cells[2]["metadata"]["nlpdeck"]["slide"] == 3
 
 
+@pytest.mark.kernel
 def test_unexpected_success_of_a_raises_block_fails(tmp_path):
     deck = tmp_path / "slides.md"
     deck.write_text("# A\n\n<!-- check: raises KeyError -->\n```python\nx = 1\n```\n")
@@ -99,6 +105,7 @@ def test_unexpected_success_of_a_raises_block_fails(tmp_path):
     assert "declared `raises KeyError`, got nothing" in result.reason
 
 
+@pytest.mark.kernel
 def test_snippet_block_runs_from_its_file_with_the_model_offline():
     deck = project.load(FIXTURES / "snippets" / "deck.md")
     with DeckRunner(deck, timeout=120) as runner:
@@ -106,6 +113,7 @@ def test_snippet_block_runs_from_its_file_with_the_model_offline():
     assert first.status == "passed"
 
 
+@pytest.mark.kernel
 def test_dead_kernel_is_named_and_later_blocks_fail_with_it(tmp_path):
     deck = tmp_path / "slides.md"
     deck.write_text(

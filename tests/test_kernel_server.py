@@ -15,9 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+import pytest
 from live_tools import gone, live_deck, request
 
 from nlpdeck import env
+
+pytestmark = pytest.mark.kernel  # each test starts a kernel server
 
 Announced = tuple[subprocess.Popen[bytes], dict[str, Any]]
 

@@ -34,6 +34,7 @@ def test_prelude_names_include_star_imports_of_the_decks_demos(tmp_path):
     assert "_private" not in prelude.names(deck.prelude, deck.dir)
 
 
+@pytest.mark.kernel
 def test_check_runs_the_prelude_and_records_live_outputs(tmp_path):
     deck = project.load(live_deck(tmp_path, PRELUDE, LIVE))
     assert [f.message for f in lint.undefined_names(deck)] == []  # the prelude defines them
@@ -50,6 +51,7 @@ def test_check_runs_the_prelude_and_records_live_outputs(tmp_path):
     assert [f.message for f in lint.live_blocks(deck)] == []
 
 
+@pytest.mark.kernel
 def test_failing_prelude_is_named_with_its_traceback(tmp_path):
     deck = project.load(live_deck(tmp_path, "import os\nraise RuntimeError('no model')\n", LIVE))
     with pytest.raises(prelude.PreludeError) as raised:

@@ -102,6 +102,8 @@ def presenting() -> Iterator[Presenting]:
             os.killpg(process.pid, signal.SIGKILL)
 
 
+@pytest.mark.devserver
+@pytest.mark.kernel
 def test_terminal_says_one_line_per_event(presenting):
     said = [line for line in presenting.served.lines if line.strip()]
     ours = [line.strip() for line in said if "nlpdeck:" in line]
@@ -115,6 +117,8 @@ def test_terminal_says_one_line_per_event(presenting):
 # ---- nothing of Jupyter reaches a browser ----
 
 
+@pytest.mark.devserver
+@pytest.mark.kernel
 def test_kernel_api_needs_the_token(presenting):
     assert request(presenting.jupyter_url + "api/kernels")[0] == 403
     authorized = {"Authorization": f"token {presenting.token}"}
@@ -122,12 +126,16 @@ def test_kernel_api_needs_the_token(presenting):
     assert status == 200 and len(json.loads(body)) == 2  # the active kernel and its standby
 
 
+@pytest.mark.devserver
+@pytest.mark.kernel
 def test_token_file_and_folder_are_private(presenting):
     assert presenting.private.stat().st_mode & 0o777 == 0o700
     assert (presenting.private / "token").stat().st_mode & 0o777 == 0o600
     assert not list(presenting.private.glob("*.html"))  # no browser-open file with the token
 
 
+@pytest.mark.devserver
+@pytest.mark.kernel
 def test_servers_listen_on_loopback_only(presenting):
     listening = [
         (p.name(), c.laddr)
@@ -145,6 +153,8 @@ def test_servers_listen_on_loopback_only(presenting):
     assert connections and {c["transport"] for c in connections} == {"ipc"}
 
 
+@pytest.mark.devserver
+@pytest.mark.kernel
 def test_non_loopback_hosts_are_refused(presenting):
     authorized = {"Authorization": f"token {presenting.token}", "Host": "evil.example"}
     assert request(presenting.jupyter_url + "api/kernels", headers=authorized)[0] == 403
@@ -156,6 +166,8 @@ def test_non_loopback_hosts_are_refused(presenting):
     assert status == 403
 
 
+@pytest.mark.devserver
+@pytest.mark.kernel
 def test_commands_come_only_from_the_decks_own_pages(presenting):
     own = presenting.deck_url
     host = {"Host": own.removeprefix("http://")}
@@ -195,6 +207,8 @@ TRAVERSALS = [
 ]
 
 
+@pytest.mark.devserver
+@pytest.mark.kernel
 @pytest.mark.parametrize("path", TRAVERSALS)
 def test_traversal_spellings_reach_nothing(presenting, path):
     """Each spelling, sent byte for byte, is answered by the dev server itself (404 or
@@ -210,6 +224,8 @@ def test_traversal_spellings_reach_nothing(presenting, path):
     assert " 101 " not in upgrade(presenting.port, path, host, own), path
 
 
+@pytest.mark.devserver
+@pytest.mark.kernel
 def test_token_is_not_served_nor_in_the_repository(presenting):
     token = presenting.token
     addon = f"/@fs{env.ROOT}/slidev-addon-nlpdeck"
@@ -236,6 +252,9 @@ def test_token_is_not_served_nor_in_the_repository(presenting):
 # ---- in a browser ----
 
 
+@pytest.mark.browser
+@pytest.mark.devserver
+@pytest.mark.kernel
 def test_presenter_runs_raises_interrupts_and_recovers_from_the_standby(presenting, tmp_path):
     slide, code = block_code(DECK, "bank.py")
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -264,6 +283,9 @@ def test_presenter_runs_raises_interrupts_and_recovers_from_the_standby(presenti
     print(f"recovery after a kernel death: {recovered} ms")
 
 
+@pytest.mark.browser
+@pytest.mark.devserver
+@pytest.mark.kernel
 def test_every_window_shows_one_run(presenting, tmp_path):
     """Presenter view and audience window: each shows what the other edits and runs
     within a second, an interrupt from either stops the run, and each click executes
@@ -291,6 +313,8 @@ def test_every_window_shows_one_run(presenting, tmp_path):
             print(f"{s['name']}: output +{s['latencyMs']} ms, editor +{s['editLatencyMs']} ms")
 
 
+@pytest.mark.devserver
+@pytest.mark.kernel
 def test_ctrl_c_stops_the_dev_server_the_jupyter_server_and_both_kernels(presenting):
     """Runs last: Ctrl-C (SIGINT to the terminal's process group) stops everything."""
     processes = presenting.processes()
@@ -332,6 +356,7 @@ class _SpaHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@pytest.mark.browser
 def test_built_deck_shows_recorded_outputs_without_a_kernel(deck_build, tmp_path):
     deck_build = deck_build(DECK)
     slide, code = block_code(DECK, "bank.py")

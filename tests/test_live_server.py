@@ -67,6 +67,9 @@ def browse(url: str, tmp_path: Path, mode: str = "once", **config: Any) -> dict[
     return report
 
 
+@pytest.mark.browser
+@pytest.mark.devserver
+@pytest.mark.kernel
 def test_npx_slidev_in_a_deck_folder_is_live_and_ctrl_c_leaves_nothing(tmp_path):
     with live_deck() as deck, npx_slidev(deck) as (served, _):
         url = ready(served)
@@ -84,6 +87,8 @@ def test_npx_slidev_in_a_deck_folder_is_live_and_ctrl_c_leaves_nothing(tmp_path)
         assert "live Python stopped" in ours[-1]
 
 
+@pytest.mark.devserver
+@pytest.mark.kernel
 def test_a_killed_dev_server_leaves_no_jupyter_server_nor_kernel(tmp_path):
     with live_deck() as deck, npx_slidev(deck) as (served, _):
         ready(served)
@@ -94,6 +99,8 @@ def test_a_killed_dev_server_leaves_no_jupyter_server_nor_kernel(tmp_path):
         assert gone(processes, 30) == []
 
 
+@pytest.mark.browser
+@pytest.mark.devserver
 def test_without_python_the_deck_shows_recorded_outputs_and_what_to_run(tmp_path):
     missing = tmp_path / "no-venv" / "bin" / "python"
     with live_deck() as deck, npx_slidev(deck, NLPDECK_PYTHON=str(missing)) as (served, port):
@@ -102,6 +109,8 @@ def test_without_python_the_deck_shows_recorded_outputs_and_what_to_run(tmp_path
         browse(f"http://localhost:{port}", tmp_path, "unavailable", fix="make setup")
 
 
+@pytest.mark.devserver
+@pytest.mark.kernel
 def test_a_failing_prelude_is_named_and_leaves_no_kernel(tmp_path):
     prelude = "import os\nraise RuntimeError('no model here')\n"
     with live_deck(prelude) as deck, npx_slidev(deck) as (served, _):
@@ -114,6 +123,9 @@ def test_a_failing_prelude_is_named_and_leaves_no_kernel(tmp_path):
         assert "prelude.py:2" in log.read_text()  # the traceback, in the log
 
 
+@pytest.mark.browser
+@pytest.mark.devserver
+@pytest.mark.kernel
 def test_kernels_on_another_jupyter_server(tmp_path):
     with live_deck() as deck, remote_jupyter(tmp_path) as remote:
         url, token_file = remote.url, remote.token_file
@@ -148,6 +160,9 @@ def non_loopback() -> str:
     return FOLLOWER_HOST if FOLLOWER_HOST in addresses else sorted(addresses)[0]
 
 
+@pytest.mark.browser
+@pytest.mark.devserver
+@pytest.mark.kernel
 def test_followers_over_remote_see_runs_but_cannot_start_them(tmp_path):
     address = non_loopback()
     with live_deck() as deck, npx_slidev(deck, "--remote") as (served, port):
@@ -157,6 +172,7 @@ def test_followers_over_remote_see_runs_but_cannot_start_them(tmp_path):
         assert [r for r in report["requests"] if r.startswith("POST")] == []
 
 
+@pytest.mark.export
 @pytest.mark.parametrize("command", ["build", "export"])
 def test_build_and_export_start_no_kernel(tmp_path, command):
     """A Python that would leave a mark if the addon started it."""

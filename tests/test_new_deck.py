@@ -65,6 +65,7 @@ def test_the_deck_names_the_addon_and_lints_clean(new_deck):
     assert [str(f) for f in lint.lint(new_deck)] == []
 
 
+@pytest.mark.kernel
 def test_make_check_passes_and_the_live_block_is_recorded(new_deck):
     checked = nlpdeck("check", new_deck.dir)
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -100,6 +101,8 @@ class _SpaHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@pytest.mark.export
+@pytest.mark.browser
 def test_its_build_shows_the_recorded_output(decks, layout, tmp_path):
     """One build (minutes) is enough: the two languages' decks differ only in words."""
     new_deck = decks["zh-CN"]
@@ -135,6 +138,8 @@ def test_its_build_shows_the_recorded_output(decks, layout, tmp_path):
     assert EXPECT["zh-CN"] in report["text"] and "录制的输出" in report["text"], report
 
 
+@pytest.mark.export
+@pytest.mark.browser
 def test_make_export_writes_a_pdf_and_a_png_per_slide(decks, capsys, monkeypatch):
     """Slidev's exporter in Debian's chromium; a failed export keeps the one before it."""
     new_deck = decks["en"]

@@ -198,7 +198,7 @@ def served(built_figures: Path) -> Iterator[str]:
         server.server_close()
 
 
-@pytest.mark.slow
+@pytest.mark.browser
 @pytest.mark.parametrize("kind", ["head", "model"])
 def test_bertviz_page_draws_offline_in_chromium(served, kind):
     url = f"{served}/{attention_views.PAGES[kind]}"

@@ -310,7 +310,6 @@ def test_figure_texts_do_not_overlap(built_figures, drawn):
             assert not a.overlaps(b), f"{a} overlaps {b}"
 
 
-@pytest.mark.slow
 def test_fine_tuning_is_deterministic(reviews, chinese_small):
     """The Trainer run, twice on a few reviews with the same seed: identical logits."""
     from part2.figures import fine_tune

@@ -213,7 +213,6 @@ def test_coherence_is_recomputed_and_beats_shuffled_topics(found, gold):
     assert f"{len(weak)} of {found['n_topics']}" in found["caveat"]["text"]
 
 
-@pytest.mark.slow
 def test_a_second_fit_gives_the_same_topics(found, gold, embeddings):
     texts = [chinese_topics.segment("".join(w), w) for w in gold]
     model = chinese_topics.fit(texts, embeddings, TOPICS.params, TOPICS.seed)

@@ -131,7 +131,6 @@ def test_curve_is_the_trainer_log(found, tuned):
     assert losses[-1] < losses[0]  # it learned something from the training sentences
 
 
-@pytest.mark.slow
 def test_fine_tuning_run_is_reproducible(built_figures, tmp_path, tuned):
     """Train again with the same seed: identical log and held-out logits."""
     from nlpdeck.figures import build

@@ -188,6 +188,7 @@ def test_toy_grammar_agrees_subject_and_tense():
     assert pairs["我们 讨厌 书"] == "we hate books"
 
 
+@pytest.mark.browser
 def test_videos_play_in_chromium(built_figures, tmp_path):
     """Chromium decodes both videos (a <video> gets their size once loaded)."""
     for video in ("seq2seq_training_with_target.mp4", "encoder_self_attention.mp4"):
