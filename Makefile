@@ -71,9 +71,11 @@ setup: system $(STAMP_PY) $(STAMP_NODE) $(STAMP_HF)
 system:
 	@scripts/system-deps.sh
 
-$(STAMP_PY): pyproject.toml requirements.lock
+# The toolkit with its NLP extra, and this repository's course content (its own
+# distribution, course/pyproject.toml), both editable.
+$(STAMP_PY): pyproject.toml course/pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[nlp,dev]' -e ./course
 	@touch $@
 
 # No browser download: the tests and export use Debian's chromium.

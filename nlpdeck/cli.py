@@ -199,7 +199,10 @@ def main(argv: list[str] | None = None) -> int:
     from nlpdeck import project
 
     args = parser().parse_args(argv)
-    env.activate()  # `models fetch` lifts HF_HUB_OFFLINE itself, before importing the Hub
+    # the deck's project (else the working folder's), before any Hugging Face import;
+    # `models fetch` lifts HF_HUB_OFFLINE itself
+    given = getattr(args, "deck", None) or getattr(args, "folder", None)
+    env.activate(env.find_project(given or os.getcwd()))
     try:
         return int(args.run(args))
     except project.DeckNotFoundError as error:

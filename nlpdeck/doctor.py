@@ -1,6 +1,6 @@
 """The pre-stage check: everything a deck needs, offline, in one table.
 
-    $ make doctor [DECK=slides/part2]   # exits 1 and says how to fix each missing piece
+    $ nlpdeck doctor [DECK]   # exits 1 and says how to fix each missing piece
 
 Each check returns a :class:`Finding`; a failed required check makes the exit code 1.
 What is the deck's own (the corpora its figure targets read, its kernel prelude) comes
@@ -16,11 +16,11 @@ import shutil
 import subprocess
 import sys
 import time
-import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
-from nlpdeck import env, models, project
+from nlpdeck import models, project
 from nlpdeck.project import DeckProject
 from nlpdeck.reader import show_path
 
@@ -40,31 +40,64 @@ class Finding:
         return "ok" if self.ok else ("MISSING" if self.required else "optional")
 
 
+ADDON_PACKAGE = "slidev-addon-nlpdeck"
+
+
 def check_python(deck: DeckProject) -> Iterator[Finding]:
-    """The interpreter and every pinned distribution at its pinned version."""
-    fix = "make setup"
-    yield Finding("python", sys.version_info[:2] == (3, 11), sys.version.split()[0], fix)
-    pyproject = tomllib.loads((env.ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    wrong = []
-    for spec in pyproject["project"]["dependencies"]:
-        name, _, pinned = spec.partition("==")
+    """The interpreter, and every distribution nlpdeck requires at a version it accepts
+    (the ``nlp`` extra's only where the deck's project names models)."""
+    from packaging.requirements import Requirement
+
+    yield Finding("python", sys.version_info[:2] == (3, 11), sys.version.split()[0], "")
+    wrong: dict[str, list[str]] = {"": [], "nlp": []}
+    for line in importlib.metadata.requires("nlpdeck") or []:
+        wanted = Requirement(line)
+        extra = "nlp" if wanted.marker and wanted.marker.evaluate({"extra": "nlp"}) else ""
+        if wanted.marker and extra != "nlp" and not wanted.marker.evaluate({"extra": ""}):
+            continue  # another extra (dev)
         try:
-            have = importlib.metadata.version(name)
+            have = importlib.metadata.version(wanted.name)
         except importlib.metadata.PackageNotFoundError:
             have = "absent"
-        if have.split("+")[0] != pinned:
-            wrong.append(f"{name} {have} (want {pinned})")
-    count = len(pyproject["project"]["dependencies"])
-    detail = "; ".join(wrong) if wrong else f"{count} pinned packages at their versions"
-    yield Finding("python packages", not wrong, detail, fix)
+        if have == "absent" or not wanted.specifier.contains(have, prereleases=True):
+            wrong[extra].append(f"{wanted.name} {have} (want {wanted.specifier})")
+    version = importlib.metadata.version("nlpdeck")
+    fix = f"pip install 'nlpdeck=={version}'"
+    detail = "; ".join(wrong[""]) or f"nlpdeck {version} and what it requires"
+    yield Finding("python packages", not wrong[""], detail, fix)
+    nlp = "; ".join(wrong["nlp"]) or "the NLP stack (torch, transformers, …)"
+    needed = bool(models.catalog())
+    fix = f"pip install 'nlpdeck[nlp]=={version}'"
+    yield Finding("nlpdeck[nlp]", not wrong["nlp"], nlp, fix, needed)
+
+
+def _installed(folder: Path) -> str:
+    manifest = folder / "package.json"
+    return str(json.loads(manifest.read_text())["version"]) if manifest.is_file() else "absent"
 
 
 def check_node(deck: DeckProject) -> Iterator[Finding]:
-    """node_modules holds the Slidev version package.json pins."""
-    want = json.loads((env.ROOT / "package.json").read_text())["dependencies"]["@slidev/cli"]
-    installed = env.ROOT / "node_modules" / "@slidev" / "cli" / "package.json"
-    have = json.loads(installed.read_text())["version"] if installed.exists() else "absent"
-    yield Finding("node_modules", have == want, f"@slidev/cli {have} (want {want})", "make setup")
+    """The project's node_modules holds the Slidev its package.json pins, and the addon of
+    this very nlpdeck version."""
+    root = deck.project.root
+    manifest = root / "package.json"
+    where = f" in {show_path(root)}" if root.resolve() != Path.cwd().resolve() else ""
+    if not manifest.is_file():
+        yield Finding("node_modules", False, f"no package.json in {root}", f"npm init{where}")
+        return
+    declared = json.loads(manifest.read_text(encoding="utf-8"))
+    pinned = {**declared.get("devDependencies", {}), **declared.get("dependencies", {})}
+    want = pinned.get("@slidev/cli", "any")
+    have = _installed(deck.project.node_modules / "@slidev" / "cli")
+    ok = have != "absent" and (want == "any" or want.lstrip("^~=") == have or want[0] in "^~>")
+    yield Finding("node_modules", ok, f"@slidev/cli {have} (want {want})", f"npm install{where}")
+    version = importlib.metadata.version("nlpdeck")
+    addon = _installed(deck.project.node_modules / ADDON_PACKAGE)
+    detail = f"{ADDON_PACKAGE} {addon}, nlpdeck {version}"
+    fix = f"npm install -D {ADDON_PACKAGE}@{version}{where} (or pip install 'nlpdeck=={addon}')"
+    if addon == "absent":
+        fix = f"nlpdeck init {show_path(root)}"
+    yield Finding("addon version", addon == version, detail, fix)
 
 
 def check_models(deck: DeckProject) -> Iterator[Finding]:
@@ -96,7 +129,7 @@ def check_corpora(deck: DeckProject) -> Iterator[Finding]:
         try:
             count = len(source.load())
         except Exception as error:
-            yield Finding(f"corpus {name}", False, str(error), "make setup")
+            yield Finding(f"corpus {name}", False, str(error), "install the deck's requirements")
             continue
         want = source.documents
         yield Finding(f"corpus {name}", count == want, f"{count} documents (want {want})")
@@ -139,15 +172,21 @@ def check_chromium(deck: DeckProject) -> Iterator[Finding]:
 
 def check_kernel(deck: DeckProject) -> Iterator[Finding]:
     """The deck's kernel starts through the layer the slide check uses, runs the deck's
-    prelude, offline, and runs code."""
+    prelude (offline, in a project that says so), and runs code."""
     from nlpdeck.kernel import DeckRunner
 
+    code = "import os; assert os.environ['HF_HUB_OFFLINE'] == '1'" if deck.project.offline else ""
     started = time.perf_counter()
     try:
         with DeckRunner(deck) as runner:
-            runner.execute_setup("import os; assert os.environ['HF_HUB_OFFLINE'] == '1'")
+            runner.execute_setup(code or "pass")
     except Exception as error:
-        yield Finding("jupyter kernel", False, f"did not start or run: {error}", "make setup")
+        yield Finding(
+            "jupyter kernel",
+            False,
+            f"did not start or run: {error}",
+            "the packages above, then the deck's prelude (it runs first in every kernel)",
+        )
         return
     seconds = time.perf_counter() - started
     prelude = "with its prelude " if deck.prelude else ""

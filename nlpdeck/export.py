@@ -19,7 +19,6 @@ from nlpdeck import env
 from nlpdeck.project import DeckProject
 from nlpdeck.reader import show_path
 
-SLIDEV = env.ROOT / "node_modules" / ".bin" / "slidev"
 CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT_MS = 150_000
 """How long the print page may take to settle. Slidev's 30 s default is too short for a
@@ -41,13 +40,13 @@ def outputs(deck: DeckProject) -> tuple[Path, Path]:
 def _slidev_export(deck: DeckProject, form: list[str]) -> tuple[int, bool]:
     """Run ``slidev export`` once, its output passed through; (exit code, hung at idle)."""
     command = [
-        *(str(SLIDEV), "export", str(deck.path), *form),
+        *(str(deck.project.slidev), "export", str(deck.path), *form),
         *("--executable-path", str(CHROMIUM), "--timeout", str(TIMEOUT_MS)),
     ]
     with subprocess.Popen(
         command,
-        cwd=env.ROOT,
-        env=env.subprocess_environ(),
+        cwd=deck.project.root,
+        env=env.subprocess_environ(deck.project),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

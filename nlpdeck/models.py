@@ -31,9 +31,8 @@ from pathlib import Path
 from nlpdeck import env
 from nlpdeck.files import sha256_file, write_atomic
 
-CATALOG_FILE = env.ROOT / "models" / "catalog.toml"
-INSTALL_HINT = "make models"
-FETCH_HINT = "make models-fetch"
+INSTALL_HINT = "nlpdeck models install"
+FETCH_HINT = "nlpdeck models fetch"
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ class ModelEntry:
 
     role: str
     hub_id: str
-    source: str  # "hub", "package:<distribution>" or "repo:<folder from the repo root>"
+    source: str  # "hub", "package:<distribution>" or "repo:<folder from the project root>"
     required: bool
     about: str
     sha256: str | None = None  # of model.safetensors, for local sources
@@ -115,9 +114,16 @@ class ModelIntegrityError(RuntimeError):
 SOURCE_KINDS = ("hub", "package", "repo")
 
 
+def catalog(path: Path | None = None) -> dict[str, ModelEntry]:
+    """Roles -> entries, in the catalog's order (read once per process): the project's
+    catalog (its config's ``catalog``) unless ``path`` is given; none when it is absent."""
+    return _catalog(path or env.project().catalog)
+
+
 @cache
-def catalog(path: Path = CATALOG_FILE) -> dict[str, ModelEntry]:
-    """Roles -> entries, in the catalog's order (read once per process)."""
+def _catalog(path: Path) -> dict[str, ModelEntry]:
+    if not path.is_file():
+        return {}
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     entries = {
         role: ModelEntry(
@@ -166,7 +172,7 @@ def lookup(name: str) -> ModelEntry | None:
 
 
 def hub_dir() -> Path:
-    return env.HF_HOME / "hub"
+    return env.hf_home() / "hub"
 
 
 def repo_dir(hub_id: str) -> Path:
@@ -223,13 +229,13 @@ def resolve(name: str) -> CachedModel:
 
 def local_dir(entry: ModelEntry) -> Path:
     """The folder of weights a local source holds: a ``package:<dist>``'s
-    ``get_model_path()``, or a ``repo:<folder>`` relative to the repository root."""
+    ``get_model_path()``, or a ``repo:<folder>`` relative to the project root."""
     where = entry.source.partition(":")[2]
     if entry.kind == "package":
         module = importlib.import_module(where.replace("-", "_"))
         return Path(module.get_model_path())
     if entry.kind == "repo":
-        return env.ROOT / where
+        return env.project().root / where
     raise ValueError(
         f"{entry.hub_id} comes from the Hub: it has no local folder to install; "
         f"run `{entry.fix}` to fetch it"
@@ -242,7 +248,7 @@ def _integrity_fix(entry: ModelEntry) -> str:
         return f"reinstall the package ({where})"
     return (
         f"restore the committed files (`git checkout -- {where}`), or after retraining on "
-        f"purpose record the new sha256 in {CATALOG_FILE.name}"
+        f"purpose record the new sha256 in {env.project().catalog.name}"
     )
 
 
@@ -301,7 +307,7 @@ def install(entry: ModelEntry) -> CachedModel:
 
 
 def install_local() -> list[CachedModel]:
-    """Register every model of the catalog that ships in a package or in this repository."""
+    """Register every model of the catalog that ships in a package or in the project."""
     return [install(e) for e in catalog().values() if e.kind != "hub"]
 
 

@@ -28,18 +28,19 @@ from typing import IO
 from nlpdeck import env
 from nlpdeck.project import DeckProject
 
-SLIDEV = env.ROOT / "node_modules" / ".bin" / "slidev"
 READY = re.compile(r"nlpdeck: live Python ready at (\S+)")
 UNAVAILABLE = re.compile(r"nlpdeck: live Python is not available")
 
 
 def slidev_command(deck: Path, port: int | None) -> list[str]:
-    return [str(SLIDEV), str(deck), *(["--port", str(port)] if port else [])]
+    """The project's own ``slidev`` on the deck (found from the deck, as Slidev does)."""
+    slidev = env.find_project(deck).slidev
+    return [str(slidev), str(deck), *(["--port", str(port)] if port else [])]
 
 
-def slidev_environ() -> dict[str, str]:
-    """Slidev's environment: offline, and this Python for the addon's kernel server."""
-    return {**env.subprocess_environ(), "NLPDECK_PYTHON": sys.executable}
+def slidev_environ(project: env.Project | None = None) -> dict[str, str]:
+    """Slidev's environment: the project's, and this Python for the addon's kernel server."""
+    return {**env.subprocess_environ(project), "NLPDECK_PYTHON": sys.executable}
 
 
 def stop(process: subprocess.Popen[bytes], sig: int, seconds: float) -> None:
@@ -55,11 +56,19 @@ def stop(process: subprocess.Popen[bytes], sig: int, seconds: float) -> None:
 
 def present(deck: DeckProject, port: int | None = None) -> int:
     """Run Slidev's dev server until it exits (``q``) or Ctrl-C; returns an exit status."""
-    if not SLIDEV.exists():
-        print(f"nlpdeck present: {SLIDEV} is missing: run `make setup`", file=sys.stderr)
+    if not deck.project.slidev.exists():
+        print(
+            f"nlpdeck present: {deck.project.slidev} is missing: run `npm install` in "
+            f"{deck.project.root}",
+            file=sys.stderr,
+        )
         return 1
     # slidev takes the terminal's stdin for its keys (o, r, q) and quits when it closes
-    slidev = subprocess.Popen(slidev_command(deck.path, port), cwd=env.ROOT, env=slidev_environ())
+    slidev = subprocess.Popen(
+        slidev_command(deck.path, port),
+        cwd=deck.project.root,
+        env=slidev_environ(deck.project),
+    )
     # SIGTERM: stop slidev first (it stops the kernels), as Ctrl-C does
     signal.signal(signal.SIGTERM, lambda *_: slidev.send_signal(signal.SIGTERM))
     try:
@@ -115,14 +124,14 @@ def _collect(stream: IO[bytes], lines: list[str]) -> None:
 
 @contextmanager
 def serve(
-    deck: Path, port: int, environ: dict[str, str] | None = None, cwd: Path = env.ROOT
+    deck: Path, port: int, environ: dict[str, str] | None = None, cwd: Path | None = None
 ) -> Iterator[Served]:
     """``slidev deck --port port``, its output collected, its stdin a pipe held open
     (slidev quits when its stdin closes); stopped with Ctrl-C's signal on exit."""
     process = subprocess.Popen(
         slidev_command(deck, port),
-        cwd=cwd,
-        env=environ or slidev_environ(),
+        cwd=cwd or env.find_project(deck).root,
+        env=environ or slidev_environ(env.find_project(deck)),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -35,7 +35,7 @@ import os
 import re
 import sys
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,7 +46,7 @@ from nlpdeck.reader import Deck, read_deck, show_path
 if TYPE_CHECKING:
     from nlpdeck.figures.target import Target
 
-DECK_FILE = "slides.md"
+DECK_FILE = env.DECK_FILE
 DEFAULTS = {
     "figures": "image",
     "targets": "figures/targets.py",
@@ -71,6 +71,7 @@ class DeckProject:
     demos_dir: Path  # may not exist
     records: Path  # recorded-outputs.json
     runners: tuple[str, ...] = ()  # languages of the deck's own code runners
+    project: env.Project = field(default_factory=lambda: env.project())  # its Slidev project
 
     @property
     def path(self) -> Path:
@@ -106,14 +107,14 @@ class DeckProject:
 
     @property
     def build_dir(self) -> Path:
-        """The deck's records under the repository's build/: ``build/slides/part2`` for a
-        deck of the repository; a deck elsewhere is keyed by its folder's name and path,
-        so two decks of the same name never share records."""
-        where = self.dir.resolve()
-        if where.is_relative_to(env.ROOT):
-            return env.ROOT / "build" / where.relative_to(env.ROOT)
+        """The deck's records under its project's build/: ``build/slides/part2`` for
+        ``slides/part2``; a deck outside its project's folder (given another project's
+        config) is keyed by its folder's name and path, so two decks never share records."""
+        where, root = self.dir.resolve(), self.project.root
+        if where.is_relative_to(root):
+            return self.project.build / where.relative_to(root)
         digest = hashlib.sha256(str(where).encode()).hexdigest()[:8]
-        return env.ROOT / "build" / "outside" / f"{self.name}-{digest}"
+        return self.project.build / "outside" / f"{self.name}-{digest}"
 
     def demo_files(self) -> list[Path]:
         """The deck's live demos, by name; the prelude is not a demo, nor is a module
@@ -130,7 +131,7 @@ class DeckProject:
         """The environment of the deck's kernels: offline, working in the deck's folder,
         which is importable (``from demos.bank import *`` in the prelude)."""
         paths = [str(self.dir), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-        return {**env.subprocess_environ(), "PYTHONPATH": os.pathsep.join(paths)}
+        return {**env.subprocess_environ(self.project), "PYTHONPATH": os.pathsep.join(paths)}
 
     def module(self, name: str) -> types.ModuleType:
         """A module of the deck's own Python, e.g. ``figures.embeddings``."""
@@ -193,24 +194,26 @@ def load(path: str | Path) -> DeckProject:
         demos_dir=place("demos"),
         records=place("records"),
         runners=tuple(str(r) for r in runners) if isinstance(runners, list) else (),
+        project=env.find_project(deck.dir),
     )
 
 
 def repository_decks() -> list[Path]:
-    """Every deck of the repository: each ``slides.md`` under ``slides/``."""
-    return sorted(p.resolve() for p in env.SLIDES_DIR.rglob(DECK_FILE))
+    """Every deck of the project in use (see :meth:`env.Project.decks`)."""
+    return env.project().decks()
 
 
 def resolve(given: str | Path | None) -> Path:
     """The deck file a command works on: ``given`` (a markdown file, or a deck's folder),
-    or, when nothing is given, the repository's one deck."""
+    or, when nothing is given, the one deck of the project in use."""
     if given is None or str(given) == "":
         decks = repository_decks()
         if len(decks) == 1:
             return decks[0]
         if not decks:
             raise DeckNotFoundError(
-                f"no deck under {show_path(env.SLIDES_DIR)}/: start one with `make new NAME=<name>`"
+                f"no deck under {show_path(env.project().decks_dir)}/: "
+                "start one with `nlpdeck new <folder>`"
             )
         listed = "\n".join(f"  DECK={show_path(d)}" for d in decks)
         raise DeckNotFoundError(f"{len(decks)} decks here; name one:\n{listed}")
@@ -220,7 +223,7 @@ def resolve(given: str | Path | None) -> Path:
     if not path.is_file():
         raise DeckNotFoundError(
             f"deck {given} not found: give a Slidev markdown file or a deck's folder, "
-            "e.g. DECK=slides/<name>"
+            "e.g. slides/<name>"
         )
     return path.resolve()
 

@@ -21,7 +21,8 @@ from nlpdeck.reader import CodeBlock
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    env.activate()  # before any test imports a Hugging Face library
+    # the project pytest runs in (its root folder), before any test imports Hugging Face
+    env.activate(env.find_project(config.rootpath))
 
 
 @pytest.fixture(scope="session")

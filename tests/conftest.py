@@ -16,7 +16,7 @@ from nlpdeck import env
 @pytest.fixture
 def empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Point the toolkit at an empty Hugging Face cache for one test."""
-    monkeypatch.setattr(env, "HF_HOME", tmp_path / "hf")
+    monkeypatch.setenv("NLPDECK_HF_HOME", str(tmp_path / "hf"))  # the project's cache, moved
     yield tmp_path / "hf"
 
 

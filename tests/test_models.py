@@ -27,7 +27,8 @@ def test_catalog_names_roles_and_hub_ids():
     }
     for entry in catalog.values():
         assert "/" in entry.hub_id or entry.source == "hub"
-        assert entry.fix == ("make models-fetch" if entry.kind == "hub" else "make models")
+        fix = "nlpdeck models fetch" if entry.kind == "hub" else "nlpdeck models install"
+        assert entry.fix == fix
     small = catalog["chinese-small"]
     # pinned here, once: pretrain takes its hub id from this very catalog entry
     assert small.hub_id == SMALL_CHINESE == "nlpdeck/bert-mini-chinese" and small.required
@@ -82,12 +83,13 @@ def test_absent_model_is_a_one_line_error_naming_id_role_and_fix(empty_cache):
     assert time.perf_counter() - started < 5  # a hang detector, not a benchmark
     message = str(caught.value)
     assert "\n" not in message
-    assert MINILM in message and "'english-encoder'" in message and "`make models`" in message
+    assert MINILM in message and "'english-encoder'" in message
+    assert "`nlpdeck models install`" in message
     assert caught.value.hub_id == MINILM and caught.value.role == "english-encoder"
 
 
 def test_hub_only_model_error_says_it_needs_the_hub(empty_cache):
-    with pytest.raises(models.ModelNotCachedError, match=r"make models-fetch.*Hub"):
+    with pytest.raises(models.ModelNotCachedError, match=r"nlpdeck models fetch.*Hub"):
         models.require("chinese-encoder")
 
 
@@ -184,14 +186,15 @@ def test_resolve_names_both_models_when_neither_is_cached(empty_cache):
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith("neither model bert-base-chinese (role 'chinese-encoder'")
-    assert "`make models-fetch`, needs the Hugging Face Hub" in message
-    assert f"nor its fallback {SMALL_CHINESE} (role 'chinese-small': run `make models`)" in message
+    assert "`nlpdeck models fetch`, needs the Hugging Face Hub" in message
+    fallback = f"{SMALL_CHINESE} (role 'chinese-small': run `nlpdeck models install`)"
+    assert f"nor its fallback {fallback}" in message
     assert caught.value.hub_id == "bert-base-chinese"
     assert caught.value.fallback is not None and caught.value.fallback.hub_id == SMALL_CHINESE
 
 
 def test_resolve_without_a_fallback_is_require(empty_cache):
-    with pytest.raises(models.ModelNotCachedError, match="`make models`$"):
+    with pytest.raises(models.ModelNotCachedError, match="`nlpdeck models install`$"):
         models.resolve("english-encoder")
     with pytest.raises(models.ModelNotCachedError, match="not in the catalog"):
         models.resolve("someone/unknown-model")
@@ -234,5 +237,6 @@ def test_content_revision_follows_file_contents():
 
 
 def test_cache_can_be_moved_by_environment(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(env, "HF_HOME", tmp_path)
+    monkeypatch.setenv("NLPDECK_HF_HOME", str(tmp_path))
     assert models.hub_dir() == tmp_path / "hub"
+    assert env.project().environ()["HF_HOME"] == str(tmp_path)

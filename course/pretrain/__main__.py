@@ -16,7 +16,6 @@ from pathlib import Path  # noqa: E402
 from course.pretrain import published  # noqa: E402
 from course.pretrain.run import pretrain  # noqa: E402
 from course.pretrain.settings import Settings  # noqa: E402
-from nlpdeck import models  # noqa: E402
 from nlpdeck.files import sha256_file  # noqa: E402
 
 
@@ -37,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"model.safetensors sha256 {sha256_file(out / 'model.safetensors')}\nto publish: copy "
         f"the folder to {published.committed_dir().relative_to(env.ROOT)}/, put the sha256 in "
-        f"{models.CATALOG_FILE.relative_to(env.ROOT)}, run `make models`"
+        f"{env.project().catalog.relative_to(env.ROOT)}, run `make models`"
     )
     return 0
 

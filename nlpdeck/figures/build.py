@@ -61,12 +61,13 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def code_files(module: str, roots: tuple[Path, ...] = (env.ROOT,)) -> list[Path]:
+def code_files(module: str, roots: tuple[Path, ...] | None = None) -> list[Path]:
     """The module's file and, transitively, every module of the project it imports: the
     toolkit, shared course content and the deck's own code, never installed packages.
 
     Read with :mod:`ast`, not imported, so planning a build imports no torch.
     """
+    roots = roots or (env.project().root,)
     seen: dict[str, Path] = {}
     parts = module.split(".")
     todo = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]  # its packages, run first
@@ -109,7 +110,7 @@ def _places(spec: importlib.machinery.ModuleSpec) -> list[str]:
 
 
 def _in_project(path: Path, roots: tuple[Path, ...]) -> bool:
-    """Inside the repository (or a deck's folder), and not an installed package."""
+    """Inside the project (or a deck's folder), and not an installed package."""
     installed = {Path(sysconfig.get_path(k)) for k in ("purelib", "platlib")}
     path = path.resolve()
     inside = any(path.is_relative_to(root.resolve()) for root in roots)
@@ -117,15 +118,15 @@ def _in_project(path: Path, roots: tuple[Path, ...]) -> bool:
 
 
 def _label(path: Path, deck: DeckProject) -> str:
-    """How the manifest names a code file: from the repository, else from the deck."""
-    path = path.resolve()
-    base = env.ROOT if path.is_relative_to(env.ROOT) else deck.dir.resolve()
+    """How the manifest names a code file: from the project's root, else from the deck."""
+    path, root = path.resolve(), deck.project.root
+    base = root if path.is_relative_to(root) else deck.dir.resolve()
     return path.relative_to(base).as_posix()
 
 
 def inputs(deck: DeckProject, target: Target, figures: Path) -> dict[str, Any]:
     """Everything the target's outputs depend on, as hashes and plain values."""
-    code = code_files(deck.draw_module(target), (env.ROOT, deck.dir))
+    code = code_files(deck.draw_module(target), (deck.project.root, deck.dir))
     return {
         "code": {_label(p, deck): sha256_file(p) for p in code},
         "models": {m: _model_revision(target, m) for m in target.models},
