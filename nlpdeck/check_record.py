@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from nlpdeck import env, models, recorded
-from nlpdeck.figures.build import CodeFinder, imported
+from nlpdeck.figures.build import IMPORTS_CACHE, CodeFinder, imported
 from nlpdeck.files import sha256_file, write_atomic
 from nlpdeck.project import DeckProject
 from nlpdeck.reader import CodeBlock
@@ -92,7 +92,7 @@ def _block(block: CodeBlock) -> dict[str, Any]:
 def code_files(project: DeckProject, blocks: Sequence[CodeBlock]) -> list[Path]:
     """Snippet files, prelude, demos and the project's modules they import (the deck's
     folder comes first on the kernel's path, as ``kernel_environ`` puts it)."""
-    finder = CodeFinder((env.ROOT, project.dir), path=(project.dir,))
+    finder = CodeFinder((env.ROOT, project.dir), path=(project.dir,), cache=IMPORTS_CACHE)
     own = [b.path for b in blocks if b.path != b.markdown]
     if project.demos_dir.is_dir():
         own += sorted(project.demos_dir.rglob("*.py"))
@@ -101,7 +101,9 @@ def code_files(project: DeckProject, blocks: Sequence[CodeBlock]) -> list[Path]:
     names = [*TOOLKIT]
     for source in [*(b.code for b in blocks), *(p.read_text(encoding="utf-8") for p in own)]:
         names += imported(source)
-    return sorted({p.resolve() for p in own} | set(finder.closure(names)))
+    found = finder.closure(names)
+    finder.save()
+    return sorted({p.resolve() for p in own} | set(found))
 
 
 def depends(project: DeckProject, blocks: Sequence[CodeBlock], timeout: float) -> dict[str, Any]:

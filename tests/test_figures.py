@@ -225,3 +225,25 @@ def test_code_files_are_found_once_per_plan_and_only_the_projects():
     assert build.code_files("nlpdeck.figures.encoder", finder=finder) == first
     assert finder.file("torch") is None and finder.file("torch.nn") is None
     assert finder.file("nlpdeck.figures.target.Job") is None  # a name, not a module
+
+
+def test_parsed_imports_are_kept_by_content_so_an_edit_is_read_again(tmp_path):
+    package = tmp_path / "kept"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("from . import b\n")
+    (package / "b.py").write_text("")
+    (package / "c.py").write_text("")
+    cache = tmp_path / "imports.json"
+
+    def closure() -> list[str]:
+        finder = build.CodeFinder((tmp_path,), path=(tmp_path,), cache=cache)
+        found = finder.closure(["kept", "kept.a"])
+        finder.save()
+        return [p.name for p in found]
+
+    assert closure() == ["__init__.py", "a.py", "b.py"]
+    assert len(json.loads(cache.read_text())) == 2  # __init__.py and b.py are one content
+    assert closure() == ["__init__.py", "a.py", "b.py"]
+    (package / "a.py").write_text("from . import c\n")
+    assert closure() == ["__init__.py", "a.py", "c.py"]

@@ -85,11 +85,16 @@ class CodeFinder:
     ``part2.figures.x.draw`` the usual way would import ``part2.figures.x`` and its torch.
     """
 
-    def __init__(self, roots: tuple[Path, ...], path: tuple[Path, ...] = ()) -> None:
+    def __init__(
+        self, roots: tuple[Path, ...], path: tuple[Path, ...] = (), cache: Path | None = None
+    ) -> None:
         self.roots = tuple(root.resolve() for root in roots)
         self.path = [str(p) for p in path]  # searched first for top-level names (PYTHONPATH)
         self._files: dict[str, Path | None] = {}
         self._imports: dict[tuple[Path, str], list[str]] = {}
+        self.cache = cache
+        self._statements: dict[str, list[Any]] = _read_json(cache) if cache else {}
+        self._used: set[str] = set()
 
     def closure(self, names: list[str]) -> list[Path]:
         """The files of the project's modules among ``names`` and, transitively, of the
@@ -145,28 +150,74 @@ class CodeFinder:
         relative imports resolved against ``package``."""
         key = (path, package)
         if key not in self._imports:
-            self._imports[key] = imported(path.read_text(encoding="utf-8"), package)
+            data = path.read_bytes()
+            digest = _sha256(data)
+            if digest not in self._statements:
+                self._statements[digest] = statements(data.decode("utf-8"))
+            self._used.add(digest)
+            self._imports[key] = _names(self._statements[digest], package)
         return self._imports[key]
+
+    def save(self) -> None:
+        """Keep what this run parsed for the next (by content hash, so an edited file is
+        parsed again): parsing is most of a no-op build's time."""
+        if self.cache is None:
+            return
+        kept = _read_json(self.cache)
+        if self._used <= set(kept):
+            return
+        if len(kept) > 5000:  # old versions of files pile up: keep this run's
+            kept = {}
+        kept.update({k: self._statements[k] for k in self._used})
+        write_atomic(self.cache, json.dumps(kept, sort_keys=True))
+
+
+IMPORTS_CACHE = env.ROOT / "build" / "code-imports.json"
+"""What each code file imports, by the hash of its bytes: a no-op build parses nothing."""
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def statements(source: str) -> list[Any]:
+    """The import statements of Python source as plain data, ``[level, module, names]``
+    (``import a.b`` is ``[-1, "", ["a.b"]]``); none if it does not parse."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found: list[Any] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            found.append([node.level, node.module or "", [a.name for a in node.names]])
+        elif isinstance(node, ast.Import):
+            found.append([-1, "", [a.name for a in node.names]])
+    return found
+
+
+def _names(found: list[Any], package: str) -> list[str]:
+    names: list[str] = []
+    for level, module, imported_names in found:
+        if level < 0:
+            names += imported_names
+            continue
+        try:
+            base = importlib.util.resolve_name("." * level + module, package)
+        except ImportError:  # a relative import outside a package
+            continue
+        names += [base] + [f"{base}.{name}" for name in imported_names]
+    return names
 
 
 def imported(source: str, package: str = "") -> list[str]:
     """Every module name Python source imports (``from m import n`` gives ``m`` and
     ``m.n``), relative imports resolved against ``package``; none if it does not parse."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return []
-    names = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            try:
-                base = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
-            except ImportError:  # a relative import outside a package
-                continue
-            names += [base] + [f"{base}.{alias.name}" for alias in node.names]
-        elif isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-    return names
+    return _names(statements(source), package)
 
 
 def _places(spec: importlib.machinery.ModuleSpec) -> list[str]:
@@ -350,8 +401,10 @@ def plan(
     figures = deck.figures if figures is None else figures
     validate(targets)
     manifest = read_manifest(figures)
-    finder = CodeFinder((env.ROOT, deck.dir))  # each module found and read once
-    return [Step(t, staleness(deck, t, figures, manifest, finder)) for t in select(targets, only)]
+    finder = CodeFinder((env.ROOT, deck.dir), cache=IMPORTS_CACHE)  # each module found once
+    steps = [Step(t, staleness(deck, t, figures, manifest, finder)) for t in select(targets, only)]
+    finder.save()
+    return steps
 
 
 DATA_INPUTS = ("models", "corpora", "files", "needs", "params", "seed")
