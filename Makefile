@@ -39,9 +39,11 @@ FAST := not (browser or devserver or figures or export or package)
 test-fast: setup
 	$(PY) -m pytest -m "$(FAST)"
 
-# Lint a deck and run every Python block it shows, in one kernel.
+# Lint a deck and run every Python block it shows, in one kernel; a deck whose blocks and
+# their inputs did not change since its last passing check shows that check's results
+# (FORCE=1 runs them anyway).
 check: setup
-	$(PY) -m nlpdeck check $(DECK)
+	$(PY) -m nlpdeck check $(DECK) $(if $(FORCE),--force)
 
 # Rebuild a deck's figures whose inputs changed (FIGURE=name: one target and what it needs).
 figures: setup

@@ -16,25 +16,26 @@ state the presenter's slides see. Kernels get the deck's environment
 from __future__ import annotations
 
 import ast
+import json
 import re
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, DeadKernelError
-from nbconvert.filters import strip_ansi
-from traitlets.config import Config
-
-from nlpdeck import models, prelude, recorded
+from nlpdeck import env, models, prelude, recorded
 from nlpdeck.files import write_atomic
 from nlpdeck.kernel_hooks import code_key
 from nlpdeck.project import DeckProject
 from nlpdeck.reader import CodeBlock, Deck, show_path
+
+if TYPE_CHECKING:
+    from traitlets.config import Config
+
+# The Jupyter libraries are imported where a kernel is started or read: nbformat's schema
+# validation takes seconds to import, and a check that reuses its record starts no kernel.
 
 DEFAULT_TIMEOUT = 600.0
 TIMEOUT_ENAME = "BlockTimeout"
@@ -74,6 +75,8 @@ class BlockError(Exception):
 
 def _kernel_traceback(cell: Any) -> str:
     """The kernel's own traceback of a failed cell, colours stripped."""
+    from nbconvert.filters import strip_ansi
+
     errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
     return strip_ansi("\n".join(errors[-1]["traceback"])) if errors else ""
 
@@ -128,6 +131,8 @@ def ipc_config(folder: str) -> Config:
     """Kernel-manager config for Unix sockets in ``folder`` (a private temporary one), not
     TCP ports: no other user reaches the kernel, and ipykernel prints no warning about
     unencrypted TCP into the author's terminal."""
+    from traitlets.config import Config
+
     return Config({"KernelManager": {"transport": "ipc", "ip": str(Path(folder) / "kernel")}})
 
 
@@ -137,6 +142,9 @@ class DeckRunner:
     def __init__(
         self, project: DeckProject, timeout: float = DEFAULT_TIMEOUT, with_prelude: bool = True
     ) -> None:
+        import nbformat
+        from nbclient import NotebookClient
+
         self.project = project
         self.deck = project.deck
         self.blocks = python_blocks(self.deck)
@@ -162,15 +170,22 @@ class DeckRunner:
         )
         self._kernel: Any = None
         self._dead: BlockResult | None = None
+        self.setup_seconds = 0.0  # kernel start, hooks and prelude
 
     def __enter__(self) -> DeckRunner:
+        from nbclient.exceptions import CellExecutionError
+
+        started = time.perf_counter()
         self._kernel = self.client.setup_kernel(env=self.project.kernel_environ())
         self._kernel.__enter__()
         locations = {code_key(b.code): (str(b.path), b.line) for b in self.blocks}
+        watched = [str(self.project.dir), str(env.ROOT)]  # data files the deck's code reads
         self.execute_setup(
             "from nlpdeck.kernel_hooks import install as _nlpdeck_install\n"
             f"_nlpdeck_install(get_ipython(), {locations!r})\n"
-            "del _nlpdeck_install"
+            "from nlpdeck.reads import watch as _nlpdeck_watch\n"
+            f"_nlpdeck_watch({watched!r})\n"
+            "del _nlpdeck_install, _nlpdeck_watch"
         )
         if self.prelude is not None:
             try:
@@ -179,6 +194,7 @@ class DeckRunner:
                 traceback = _kernel_traceback(self.notebook.cells[-1])
                 self.__exit__(None, None, None)
                 raise prelude.PreludeError(self.prelude, traceback) from None
+        self.setup_seconds = time.perf_counter() - started
         return self
 
     def __exit__(
@@ -189,11 +205,30 @@ class DeckRunner:
             self._kernel = None
         self._sockets.cleanup()
 
+    def opened(self) -> list[str] | None:
+        """The files under the deck's folder or the repository that the kernel opened for
+        reading since it started (:mod:`nlpdeck.reads`); None if it cannot say (it died)."""
+        from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+        if self._kernel is None or self._dead is not None:
+            return None
+        try:
+            self.execute_setup("from nlpdeck.reads import report as _r\n_r()\ndel _r")
+        except (CellExecutionError, DeadKernelError):
+            return None
+        text = "".join(
+            o.get("text", "") for o in self.notebook.cells[-1].outputs if o.get("name") == "stdout"
+        )
+        found = json.loads(text or "null")
+        return [str(f) for f in found] if isinstance(found, list) else None
+
     def _timeout_for(self, cell: Any) -> int:
         return int(cell.metadata.get("nlpdeck", {}).get("timeout") or self.timeout)
 
     def execute_setup(self, code: str) -> None:
         """Run code that is not a slide's (kept out of history; raises CellExecutionError)."""
+        import nbformat
+
         cell = nbformat.v4.new_code_cell(code, metadata={"nlpdeck": {"setup": True}})
         self.notebook.cells.append(cell)
         self.client.execute_cell(cell, len(self.notebook.cells) - 1, store_history=False)
@@ -205,6 +240,9 @@ class DeckRunner:
         return result
 
     def _run(self, block: CodeBlock) -> BlockResult:
+        import nbformat
+        from nbclient.exceptions import CellExecutionError, DeadKernelError
+
         cell = nbformat.v4.new_code_cell(block.code)
         cell.metadata["nlpdeck"] = {
             "slide": block.slide,
@@ -283,6 +321,8 @@ class DeckRunner:
         """Write the executed blocks and their outcomes as a notebook in the deck's build
         folder (returns its path), and the outputs of the deck's live blocks to its
         records."""
+        import nbformat
+
         target = self.project.build_dir / f"check-{self.deck.path.stem}.ipynb"
         write_atomic(target, nbformat.writes(self.notebook))
         passed = [r for r in self.results if r.status == "passed" and r.block.monaco_run]

@@ -4,7 +4,10 @@ Ids read ``slides/part2/slides.md::slide-21-block-1-line-573``. A deck's blocks 
 one kernel, in order; the kernel starts with the deck's first selected block and
 stops after its last, and the outcomes are recorded in the deck's build folder
 (``build/slides/<deck>/check-slides.ipynb``). Deck lint findings are one more item per
-deck, ``::lint``.
+deck, ``::lint``. When nothing a deck's check depends on changed since its last passing
+check (:mod:`nlpdeck.check_record`), its items take their outcomes from that record and
+no kernel starts; the summary says so, and ``--force-check`` runs them anyway. A run of
+every block, in order, writes the record; a run of some (``-k``) does not.
 """
 
 from __future__ import annotations
@@ -15,14 +18,33 @@ from typing import Any
 
 import pytest
 
-from nlpdeck import env, lint, project
-from nlpdeck.kernel import BlockError, DeckRunner, python_blocks
-from nlpdeck.reader import CodeBlock
+from nlpdeck import check_record, env, lint, project
+from nlpdeck.kernel import DEFAULT_TIMEOUT, BlockError, DeckRunner, python_blocks
+from nlpdeck.reader import CodeBlock, show_path
+
+REUSED = pytest.StashKey[list[str]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--force-check",
+        action="store_true",
+        help="nlpdeck: run every deck's blocks, even where nothing they depend on changed "
+        "since the deck's last passing check",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # the project pytest runs in (its root folder), before any test imports Hugging Face
     env.activate(env.find_project(config.rootpath))
+    config.stash[REUSED] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if config.stash.get(REUSED, []):
+        terminalreporter.section("slide checks reused")
+        for line in config.stash[REUSED]:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
@@ -57,15 +79,37 @@ class DeckFile(pytest.File):
 
     deck: project.DeckProject
     runner: DeckRunner | None = None
+    blocks: list[CodeBlock]
+    record: dict[str, Any] | None = None  # the check record these items reuse, if any
+    depends: dict[str, Any] | None = None  # what this check depends on, once known
 
     def collect(self) -> Any:
         self.deck = project.load(self.path)
+        self.blocks = python_blocks(self.deck.deck)
         yield LintItem.from_parent(self, name="lint")
         for block in python_blocks(self.deck.deck):
             name = f"slide-{block.slide}-block-{block.index}-line-{block.fence_line}"
             if block.step:
                 name += f"-step-{block.step}"
             yield BlockItem.from_parent(self, name=name, block=block)
+
+    def reused(self, block: CodeBlock) -> dict[str, Any] | None:
+        """The block's outcome in the deck's last passing check, when nothing the check
+        depends on changed since (decided once, at the deck's first block item)."""
+        if self.depends is None:
+            self.depends = check_record.depends(self.deck, self.blocks, DEFAULT_TIMEOUT)
+            record = check_record.load(self.deck)
+            force = self.config.getoption("force_check")
+            if not force and not check_record.stale(self.deck, record, self.depends):
+                self.record = record
+                self.config.stash[REUSED].append(
+                    f"{show_path(self.path)}: {len(self.blocks)} blocks unchanged, results from "
+                    f"{check_record.when(record or {})} (--force-check runs them)"
+                )
+        if self.record is None:
+            return None
+        entry: dict[str, Any] = self.record["blocks"][self.blocks.index(block)]
+        return entry
 
     def kernel(self) -> DeckRunner:
         if self.runner is None:
@@ -75,6 +119,12 @@ class DeckFile(pytest.File):
     def teardown(self) -> None:
         if self.runner is not None:
             self.runner.save()
+            ran = [r.block for r in self.runner.results]
+            if ran == self.blocks and self.depends is not None:  # every block, in order
+                opened = self.runner.opened()
+                check_record.write(
+                    self.deck, self.depends, self.runner.results, opened, self.runner.setup_seconds
+                )
             self.runner.__exit__(None, None, None)
             self.runner = None
 
@@ -113,6 +163,11 @@ class BlockItem(pytest.Item):
 
     def runtest(self) -> None:
         assert isinstance(self.parent, DeckFile)
+        entry = self.parent.reused(self.block)
+        if entry is not None:
+            if entry["status"] == "skipped":
+                pytest.skip(f"{self.block.where}: {entry['reason']} (recorded)")
+            return
         result = self.parent.kernel().run(self.block)
         if result.status == "skipped":
             pytest.skip(f"{self.block.where}: {result.reason}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,56 @@ def test_a_decks_own_code_is_hashed_through_its_relative_imports(tmp_path):
     assert "nlpdeck/figures/target.py" in code  # the toolkit, named from the repository
     (deck_dir / "demos" / "counts.py").write_text("COUNT = 4\n")
     assert build.plan(deck)[0].reason == "changed: code demos/counts.py"
+
+
+def test_planning_reads_a_targets_code_and_imports_none_of_it(tmp_path):
+    """A drawing module's imports are read from its source, never run: planning finds
+    its helper (which would exit if imported) and passes over a package no one has."""
+    deck_dir = tmp_path / "unimported"
+    (deck_dir / "figures").mkdir(parents=True)
+    (deck_dir / "slides.md").write_text("# A\n")
+    (deck_dir / "figures" / "targets.py").write_text(
+        "from nlpdeck.figures.target import Target\n"
+        "TARGETS = [Target('t', 'draw:run', ('t.txt',))]\n"
+    )
+    (deck_dir / "figures" / "draw.py").write_text(
+        "import a_package_nobody_installed\nfrom .helper import TEXT\nfrom json import dumps\n"
+    )
+    (deck_dir / "figures" / "helper.py").write_text("raise SystemExit('imported')\nTEXT = 1\n")
+    deck = project.load(deck_dir / "slides.md")
+    target = deck.targets()[0]
+    code = build.inputs(deck, target, deck.figures)["code"]
+    assert {"figures/draw.py", "figures/helper.py"} <= set(code)
+    assert "nlpdeck/figures/target.py" not in code  # targets.py is not the drawing code
+    assert deck.draw_module(target) not in sys.modules
+    assert build.plan(deck)[0].reason == "never built"
+
+
+def test_code_files_are_found_once_per_plan_and_only_the_projects():
+    finder = build.CodeFinder((env.ROOT,))
+    first = build.code_files("nlpdeck.figures.encoder", finder=finder)
+    assert build.code_files("nlpdeck.figures.encoder", finder=finder) == first
+    assert finder.file("torch") is None and finder.file("torch.nn") is None
+    assert finder.file("nlpdeck.figures.target.Job") is None  # a name, not a module
+
+
+def test_parsed_imports_are_kept_by_content_so_an_edit_is_read_again(tmp_path):
+    package = tmp_path / "kept"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("from . import b\n")
+    (package / "b.py").write_text("")
+    (package / "c.py").write_text("")
+    cache = tmp_path / "imports.json"
+
+    def closure() -> list[str]:
+        finder = build.CodeFinder((tmp_path,), path=(tmp_path,), cache=cache)
+        found = finder.closure(["kept", "kept.a"])
+        finder.save()
+        return [p.name for p in found]
+
+    assert closure() == ["__init__.py", "a.py", "b.py"]
+    assert len(json.loads(cache.read_text())) == 2  # __init__.py and b.py are one content
+    assert closure() == ["__init__.py", "a.py", "b.py"]
+    (package / "a.py").write_text("from . import c\n")
+    assert closure() == ["__init__.py", "a.py", "c.py"]

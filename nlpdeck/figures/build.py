@@ -25,6 +25,7 @@ failing build leaves the previous figures and their manifest entries intact.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import importlib
 import importlib.machinery
@@ -61,45 +62,163 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def code_files(module: str, roots: tuple[Path, ...] | None = None) -> list[Path]:
+def code_files(
+    module: str, roots: tuple[Path, ...] | None = None, finder: CodeFinder | None = None
+) -> list[Path]:
     """The module's file and, transitively, every module of the project it imports: the
     toolkit, shared course content and the deck's own code, never installed packages.
 
-    Read with :mod:`ast`, not imported, so planning a build imports no torch.
+    Read with :mod:`ast` and found on disk, never imported, so planning a build imports
+    no torch (nor a drawing module's own imports). ``finder`` keeps what one run found.
     """
-    roots = roots or (env.project().root,)
-    seen: dict[str, Path] = {}
+    finder = CodeFinder(roots or (env.project().root,)) if finder is None else finder
     parts = module.split(".")
-    todo = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]  # its packages, run first
-    while todo:
-        name = todo.pop()
-        path = None if name in seen else _project_file(name, roots)
-        if path is None:
-            continue
-        seen[name] = path
-        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom):
-                base = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
-                todo += [base] + [f"{base}.{alias.name}" for alias in node.names]
-            elif isinstance(node, ast.Import):
-                todo += [alias.name for alias in node.names]
-    return sorted(seen.values())
+    return finder.closure([".".join(parts[:i]) for i in range(1, len(parts) + 1)])
 
 
-def _project_file(name: str, roots: tuple[Path, ...]) -> Path | None:
-    """The file of a module that belongs to the project, else None. The top-level package
-    is looked up first: finding ``torch.nn`` would import torch, finding ``torch`` does not."""
-    try:
-        top = importlib.util.find_spec(name.partition(".")[0])
-        if top is None or not any(_in_project(Path(p), roots) for p in _places(top)):
+class CodeFinder:
+    """Where the project's modules are, and what each imports, found once per run.
+
+    A module is the project's when its top-level package lives under one of ``roots``
+    and not among installed packages; its submodules are looked up in that package's
+    folders (:class:`importlib.machinery.PathFinder`), which imports nothing: finding
+    ``part2.figures.x.draw`` the usual way would import ``part2.figures.x`` and its torch.
+    """
+
+    def __init__(
+        self, roots: tuple[Path, ...], path: tuple[Path, ...] = (), cache: Path | None = None
+    ) -> None:
+        self.roots = tuple(root.resolve() for root in roots)
+        self.path = [str(p) for p in path]  # searched first for top-level names (PYTHONPATH)
+        self._files: dict[str, Path | None] = {}
+        self._imports: dict[tuple[Path, str], list[str]] = {}
+        self.cache = cache
+        self._statements: dict[str, list[Any]] = _read_json(cache) if cache else {}
+        self._used: set[str] = set()
+
+    def closure(self, names: list[str]) -> list[Path]:
+        """The files of the project's modules among ``names`` and, transitively, of the
+        project's modules they import. Packages first: ``names`` is worked from its end."""
+        seen: dict[str, Path] = {}
+        todo = list(names)
+        while todo:
+            name = todo.pop()
+            path = None if name in seen else self.file(name)
+            if path is None:
+                continue
+            seen[name] = path
+            package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+            todo += self.imports(path, package)
+        return sorted(set(seen.values()))
+
+    def file(self, name: str) -> Path | None:
+        """The file of a module that belongs to the project, else None (an installed
+        package, a name imported from a module, a namespace package)."""
+        if name not in self._files:
+            self._files[name] = self._find(name)
+        return self._files[name]
+
+    def _find(self, name: str) -> Path | None:
+        top, *rest = name.split(".")
+        try:  # a top-level name: nothing is imported to find it
+            spec = importlib.machinery.PathFinder.find_spec(top, self.path) if self.path else None
+            spec = spec or importlib.util.find_spec(top)
+        except (ImportError, ValueError):
             return None
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):  # ``from x import Name``: Name is no module
-        return None
-    if spec is None or not spec.has_location or spec.origin is None:
-        return None
-    return Path(spec.origin)
+        if spec is None or not any(self._in_project(Path(p)) for p in _places(spec)):
+            return None
+        prefix = top
+        for part in rest:
+            locations = spec.submodule_search_locations
+            if locations is None:  # ``from module import Name``: Name is no module
+                return None
+            prefix = f"{prefix}.{part}"
+            spec = importlib.machinery.PathFinder.find_spec(prefix, list(locations))
+            if spec is None:
+                return None
+        if not spec.has_location or spec.origin is None:
+            return None
+        return Path(spec.origin)
+
+    def _in_project(self, path: Path) -> bool:
+        path = path.resolve()
+        inside = any(path.is_relative_to(root) for root in self.roots)
+        return inside and not any(path.is_relative_to(d) for d in _installed())
+
+    def imports(self, path: Path, package: str) -> list[str]:
+        """Every module name the file imports (``from m import n`` gives ``m`` and ``m.n``),
+        relative imports resolved against ``package``."""
+        key = (path, package)
+        if key not in self._imports:
+            data = path.read_bytes()
+            digest = _sha256(data)
+            if digest not in self._statements:
+                self._statements[digest] = statements(data.decode("utf-8"))
+            self._used.add(digest)
+            self._imports[key] = _names(self._statements[digest], package)
+        return self._imports[key]
+
+    def save(self) -> None:
+        """Keep what this run parsed for the next (by content hash, so an edited file is
+        parsed again): parsing is most of a no-op build's time."""
+        if self.cache is None:
+            return
+        kept = _read_json(self.cache)
+        if self._used <= set(kept):
+            return
+        if len(kept) > 5000:  # old versions of files pile up: keep this run's
+            kept = {}
+        kept.update({k: self._statements[k] for k in self._used})
+        write_atomic(self.cache, json.dumps(kept, sort_keys=True))
+
+
+def imports_cache() -> Path:
+    """What each code file imports, by the hash of its bytes: a no-op build parses nothing."""
+    return env.project().build / "code-imports.json"
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def statements(source: str) -> list[Any]:
+    """The import statements of Python source as plain data, ``[level, module, names]``
+    (``import a.b`` is ``[-1, "", ["a.b"]]``); none if it does not parse."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found: list[Any] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            found.append([node.level, node.module or "", [a.name for a in node.names]])
+        elif isinstance(node, ast.Import):
+            found.append([-1, "", [a.name for a in node.names]])
+    return found
+
+
+def _names(found: list[Any], package: str) -> list[str]:
+    names: list[str] = []
+    for level, module, imported_names in found:
+        if level < 0:
+            names += imported_names
+            continue
+        try:
+            base = importlib.util.resolve_name("." * level + module, package)
+        except ImportError:  # a relative import outside a package
+            continue
+        names += [base] + [f"{base}.{name}" for name in imported_names]
+    return names
+
+
+def imported(source: str, package: str = "") -> list[str]:
+    """Every module name Python source imports (``from m import n`` gives ``m`` and
+    ``m.n``), relative imports resolved against ``package``; none if it does not parse."""
+    return _names(statements(source), package)
 
 
 def _places(spec: importlib.machinery.ModuleSpec) -> list[str]:
@@ -109,12 +228,10 @@ def _places(spec: importlib.machinery.ModuleSpec) -> list[str]:
     return list(spec.submodule_search_locations or [])
 
 
-def _in_project(path: Path, roots: tuple[Path, ...]) -> bool:
-    """Inside the project (or a deck's folder), and not an installed package."""
-    installed = {Path(sysconfig.get_path(k)) for k in ("purelib", "platlib")}
-    path = path.resolve()
-    inside = any(path.is_relative_to(root.resolve()) for root in roots)
-    return inside and not any(path.is_relative_to(d) for d in installed)
+@functools.cache
+def _installed() -> frozenset[Path]:
+    """Where installed packages live (the project's repository may hold the venv)."""
+    return frozenset(Path(sysconfig.get_path(k)).resolve() for k in ("purelib", "platlib"))
 
 
 def _label(path: Path, deck: DeckProject) -> str:
@@ -124,9 +241,12 @@ def _label(path: Path, deck: DeckProject) -> str:
     return path.relative_to(base).as_posix()
 
 
-def inputs(deck: DeckProject, target: Target, figures: Path) -> dict[str, Any]:
+def inputs(
+    deck: DeckProject, target: Target, figures: Path, finder: CodeFinder | None = None
+) -> dict[str, Any]:
     """Everything the target's outputs depend on, as hashes and plain values."""
-    code = code_files(deck.draw_module(target), (deck.project.root, deck.dir))
+    finder = finder or CodeFinder((deck.project.root, deck.dir))
+    code = code_files(deck.draw_module(target), finder.roots, finder)
     return {
         "code": {_label(p, deck): sha256_file(p) for p in code},
         "models": {m: _model_revision(target, m) for m in target.models},
@@ -189,13 +309,19 @@ class Step:
     reason: str
 
 
-def staleness(deck: DeckProject, target: Target, figures: Path, manifest: dict[str, Any]) -> str:
+def staleness(
+    deck: DeckProject,
+    target: Target,
+    figures: Path,
+    manifest: dict[str, Any],
+    finder: CodeFinder | None = None,
+) -> str:
     """Why ``target`` must be rebuilt, or ``""`` when its outputs are current."""
     entry = manifest["targets"].get(target.name)
     if entry is None:
         return "never built"
     try:
-        found = inputs(deck, target, figures)
+        found = inputs(deck, target, figures, finder)
     except FigureBuildError as error:
         return str(error)
     if fingerprint(found) != entry["fingerprint"]:
@@ -276,7 +402,11 @@ def plan(
     figures = deck.figures if figures is None else figures
     validate(targets)
     manifest = read_manifest(figures)
-    return [Step(t, staleness(deck, t, figures, manifest)) for t in select(targets, only)]
+    # each module found once
+    finder = CodeFinder((deck.project.root, deck.dir), cache=imports_cache())
+    steps = [Step(t, staleness(deck, t, figures, manifest, finder)) for t in select(targets, only)]
+    finder.save()
+    return steps
 
 
 DATA_INPUTS = ("models", "corpora", "files", "needs", "params", "seed")
