@@ -1,7 +1,8 @@
 """``make check [DECK=...]``: lint a deck, run its Python blocks, print a per-slide table.
 
-Exit status 1 on any lint finding (pending figures aside) or any failed block. A deck
-with no Python blocks is linted only: no kernel is started.
+Exit status 1 on any lint error (warnings too with ``strict`` or the deck's
+``warnings: error``; pending figures aside) or any failed block. A deck with no Python
+blocks is linted only: no kernel is started.
 """
 
 from __future__ import annotations
@@ -36,16 +37,17 @@ def table(results: list[BlockResult]) -> str:
     ).rstrip()
 
 
-def main(given: str | Path | None, timeout: float) -> int:
+def main(given: str | Path | None, timeout: float, strict: bool = False) -> int:
     deck = project.find(given)
     findings = lint.lint(deck)
-    failing = [f for f in findings if not f.pending]
+    failing = lint.failing(deck, findings, strict)
     for finding in findings:
-        print(("pending  " if finding.pending else "lint     ") + str(finding))
+        print(finding)
+    print(lint.summary(findings, failing))
     if not python_blocks(deck.deck):
         print(
             f"{show_path(deck.path)} shows no Python block: nothing to run, no kernel "
-            f"started; {len(failing)} lint findings"
+            f"started; {len(failing)} failing lint findings"
         )
         return 1 if failing else 0
     with DeckRunner(deck, timeout=timeout) as runner:
@@ -63,7 +65,7 @@ def main(given: str | Path | None, timeout: float) -> int:
     }
     print(
         f"\n{', '.join(f'{n} {s}' for s, n in counts.items())}; "
-        f"{len(failing)} lint findings; outputs recorded in {show_path(record)}"
+        f"{len(failing)} failing lint findings; outputs recorded in {show_path(record)}"
     )
     if deck.records.exists():
         print(f"live blocks' outputs, shown where no kernel runs: {show_path(deck.records)}")

@@ -128,7 +128,7 @@ def _new(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from nlpdeck import check
 
-    return check.main(args.deck, args.timeout)
+    return check.main(args.deck, args.timeout, strict=args.strict)
 
 
 def _deck_argument(command: argparse.ArgumentParser) -> None:
@@ -146,6 +146,7 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="lint a deck and run its Python blocks")
     _deck_argument(check)
     check.add_argument("--timeout", type=float, default=600.0, help="seconds per block")
+    check.add_argument("--strict", action="store_true", help="lint warnings fail the check too")
     check.set_defaults(run=_check)
     present = commands.add_parser("present", help="a deck with a live Python kernel")
     _deck_argument(present)
