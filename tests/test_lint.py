@@ -494,3 +494,12 @@ def test_part2_keeps_zero_findings_under_strict():
         "error"
     }
     assert [str(f) for f in lint.lint(deck)] == []
+
+
+@pytest.mark.kernel
+def test_the_lecture_deck_passes_the_check(capsys):
+    """Lint finds nothing, and both Python blocks run: `nlpdeck check` exits 0."""
+    assert check.main(STRANGERS / "lecture" / "slides.md", timeout=120) == 0
+    out = capsys.readouterr().out
+    assert "lint: 0 errors, 0 warnings (none failing)" in out
+    assert "2 passed, 0 failed, 0 timeout, 0 skipped; 0 failing lint findings" in out
