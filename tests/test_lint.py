@@ -503,3 +503,16 @@ def test_the_lecture_deck_passes_the_check(capsys):
     out = capsys.readouterr().out
     assert "lint: 0 errors, 0 warnings (none failing)" in out
     assert "2 passed, 0 failed, 0 timeout, 0 skipped; 0 failing lint findings" in out
+
+
+def test_only_fonts_slidev_fetches_are_reported(tmp_path):
+    deck = write_deck(
+        tmp_path, "fonts:\n  sans: Inter, Noto Sans SC\n  local: Noto Sans SC\n", "# A\n"
+    )
+    (found,) = lint.lint(project.load(deck))
+    assert (found.rule, found.severity) == ("web-fonts", "warning")
+    assert "(Inter)" in found.message
+    write_deck(tmp_path, "fonts:\n  sans: Noto Sans SC\n  local: [Noto Sans SC]\n", "# A\n")
+    assert lint.lint(project.load(deck)) == []
+    write_deck(tmp_path, "fonts:\n  sans: Inter\n  provider: none\n", "# A\n")
+    assert lint.lint(project.load(deck)) == []
