@@ -155,9 +155,17 @@ def test_every_picture_a_target_makes_is_shown(tmp_path):
 
 
 def test_a_page_of_the_figure_folder_is_found_at_its_url(tmp_path):
+    """The nlpdeck addon serves and builds the figure folder's pages; without it, a
+    build has no page at that URL."""
     deck, targets = figure_deck(tmp_path, '# A\n\n<iframe src="/pictures/view.html"></iframe>\n')
     targets = [*targets, dataclasses.replace(targets[0], name="page", outputs=("view.html",))]
     (deck.figures / "view.html").write_text("<p>a view</p>")
+    assert [f.rule for f in lint.assets(deck, targets)] == ["not-in-build"]
+    text = deck.path.read_text().replace(
+        "---\nnlpdeck:", f"---\naddons:\n  - {env.ROOT / 'slidev-addon-nlpdeck'}\nnlpdeck:"
+    )
+    deck.path.write_text(text)
+    deck = project.load(deck.path)
     assert list(lint.assets(deck, targets)) == []
     (deck.figures / "view.html").unlink()
     (message,) = [f.message for f in lint.assets(deck, targets)]

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
+from nlpdeck import addons
 from nlpdeck.figures.target import Target
 from nlpdeck.lint.finding import Finding
 from nlpdeck.project import DeckProject
@@ -52,6 +53,12 @@ def assets(project: DeckProject, targets: list[Target] | None = None) -> Iterato
     A missing file named in figures-pending.txt is a *pending* finding; a listed file
     that now exists is a finding too, so the list only ever shrinks to empty."""
     pending = pending_figures(project.deck)
+    deck = project.deck
+    pages = any(  # the nlpdeck addon serves and builds the figure folder's pages
+        addons.manifest(folder).get("name") == ADDON
+        for folder in addons.enabled(deck.headmatter, deck.dir).values()
+        if folder is not None
+    )
     made = {
         out: t.name
         for t in (project.targets() if targets is None else targets)
@@ -59,14 +66,14 @@ def assets(project: DeckProject, targets: list[Target] | None = None) -> Iterato
     }
     for slide in project.deck.slides:
         for asset in slide.assets:
-            problem = _asset_problem(asset, project, pending, made)
+            problem = _asset_problem(asset, project, pending, made, pages)
             if problem:
                 rule, message, listed = problem
                 yield Finding(asset.path, asset.line, slide.number, message, rule, pending=listed)
 
 
 def _asset_problem(
-    asset: Asset, project: DeckProject, pending: set[str], made: dict[str, str]
+    asset: Asset, project: DeckProject, pending: set[str], made: dict[str, str], pages: bool
 ) -> tuple[str, str, str | None] | None:
     """What is wrong with one asset: the rule, the message, and the pending file name
     that excuses it, if any."""
@@ -99,7 +106,7 @@ def _asset_problem(
     if listed:
         return "figures-pending", f"{target.name} exists now: remove it from {PENDING_FILE}", None
     public = project.dir.resolve() / "public"
-    page = figure is not None and target.suffix in PAGES
+    page = pages and figure is not None and target.suffix in PAGES
     if url.startswith("/") and asset.kind not in BUNDLED and not page:
         if not target.is_relative_to(public):
             inside = show_path(public / url.lstrip("/"))
@@ -123,6 +130,7 @@ RE_REMOTE = re.compile(r"^(https?:)?//", re.I)
 RE_PATH = re.compile(r"^(\.{1,2}/|/)")
 BUNDLED = frozenset({"img", "video", "source", "markdown-image"})
 """Kinds of asset Vue makes an import of (its ``transformAssetUrls``), so Vite bundles."""
+ADDON = "slidev-addon-nlpdeck"
 PAGES = frozenset({".html", ".js", ".css"})
 """Files of the figure folder the nlpdeck addon serves and builds at their own URL."""
 
