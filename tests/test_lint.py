@@ -524,3 +524,18 @@ def test_only_fonts_slidev_fetches_are_reported(tmp_path):
     assert lint.lint(project.load(deck)) == []
     write_deck(tmp_path, "fonts:\n  sans: Inter\n  provider: none\n", "# A\n")
     assert lint.lint(project.load(deck)) == []
+
+
+def test_notebook_syntax_is_python_as_the_kernel_runs_it(tmp_path):
+    """Magics, shell escapes and ``name?`` run in a Jupyter kernel: no syntax error; a
+    ``%%time`` body is Python still, a ``%%bash`` body is not Python at all."""
+    deck = write_deck(
+        tmp_path,
+        "",
+        "# A\n\n```python\n%matplotlib inline\n!pip install pandas\nfiles = !ls\n"
+        "math?\n```\n\n```python\n%%time\nimport math\ntotal = len(files)\n```\n\n"
+        "```python\n%%bash\nls -la | wc -l\n```\n\n```python\nprint(math.pi, total, later)\n```\n",
+    )
+    assert [
+        (f.line, f.rule, f.message.split(" is ")[0]) for f in lint.lint(project.load(deck))
+    ] == [(26, "undefined-name", "name 'later'")]

@@ -130,14 +130,17 @@ def undefined_names(project: DeckProject) -> Iterator[Finding]:
         if not block.closed or not (block.is_python or _looks_like_python(block)):
             continue
         expected = block.directive.raises in SYNTAX_ERRORS
+        code = kernel_source(block.code) if block.is_python else block.code
+        if code is None:
+            continue
         try:
-            tree = ast.parse(block.code)
+            tree = ast.parse(code)
         except (SyntaxError, ValueError) as error:
             if not expected:
                 yield _syntax_error(block, error)
             continue
         try:
-            symtable.symtable(block.code, "<block>", "exec")
+            symtable.symtable(code, "<block>", "exec")
         except SyntaxError as error:
             if block.is_python and not expected:
                 yield _syntax_error(block, error)
@@ -152,6 +155,27 @@ def undefined_names(project: DeckProject) -> Iterator[Finding]:
                 fence=block.fence_line if block.path == block.markdown else None,
             )
         defined |= _bindings(tree)
+
+
+PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
+"""Cell magics whose body is Python run in the kernel's namespace."""
+
+
+def kernel_source(code: str) -> str | None:
+    """The Python a Jupyter kernel runs for a cell, line for line: IPython's own
+    transforms turn ``%magic``, ``!shell`` and ``name?`` lines into calls; a cell magic
+    that runs its body as Python (``%%time``) leaves the body; None for a cell magic
+    whose body is something else (``%%bash``, ``%%writefile``)."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    body = code.lstrip("\n")
+    blank = "\n" * (len(code) - len(body))  # IPython drops leading blank lines: keep them
+    first, _, rest = body.partition("\n")
+    if first.startswith("%%"):
+        if first[2:].split(" ")[0] not in PYTHON_CELL_MAGICS:
+            return None
+        body = "pass\n" + rest
+    return blank + str(TransformerManager().transform_cell(body))
 
 
 def _syntax_error(block: CodeBlock, error: SyntaxError | ValueError) -> Finding:
