@@ -10,7 +10,10 @@ handle in its ``package.json``::
 
     "nlpdeck": {"runners": ["python", "py"]}
 
-so the deck lint knows what runs without reading TypeScript.
+so the deck lint knows what runs without reading TypeScript. A theme, an addon or the
+deck itself may define runners in ``setup/code-runners.ts`` (Slidev merges them all,
+``node/virtual/setups.ts``); one that does not declare its languages so makes the set
+of runners unknown (:func:`code_runners`).
 """
 
 from __future__ import annotations
@@ -20,15 +23,18 @@ from pathlib import Path
 from typing import Any
 
 
-def addon_folder(name: str, deck_dir: Path) -> Path | None:
-    """The folder of one addon the deck names, or None when Slidev would not find it."""
+def addon_folder(name: str, deck_dir: Path, kind: str = "addon") -> Path | None:
+    """The folder of one addon (or theme: ``kind="theme"``) the deck names, or None when
+    Slidev would not find it."""
     if name.startswith("/"):
         return Path(name)
     if name.startswith("@/"):
         return deck_dir / name[2:]
     if name.startswith(".") or (not name.startswith("@") and "/" in name):
         return (deck_dir / name).resolve()
-    candidates = [name] if "/" in name else [f"@slidev/addon-{name}", f"slidev-addon-{name}", name]
+    candidates = (
+        [name] if "/" in name else [f"@slidev/{kind}-{name}", f"slidev-{kind}-{name}", name]
+    )
     for folder in [deck_dir, *deck_dir.parents]:
         for package in candidates:
             found = folder / "node_modules" / package
@@ -51,10 +57,56 @@ def enabled(headmatter: dict[str, Any], deck_dir: Path) -> dict[str, Path | None
     }
 
 
-def runner_languages(headmatter: dict[str, Any], deck_dir: Path) -> set[str]:
-    """Fence languages the deck's addons run."""
-    found: set[str] = set()
-    for folder in enabled(headmatter, deck_dir).values():
-        if folder is not None:
-            found |= set(manifest(folder).get("nlpdeck", {}).get("runners", []))
-    return found
+RUNNER_SETUP = ("mjs", "js", "mts", "ts")  # setup/code-runners.<ext>, as Slidev looks
+BUNDLED_THEMES = ("default", "none")  # Slidev's own default theme defines no runners
+
+
+def code_runners(
+    headmatter: dict[str, Any], deck_dir: Path, declared: tuple[str, ...] = ()
+) -> tuple[set[str], list[Path]]:
+    """Fence languages known to have a code runner beyond Slidev's own (the addons'
+    ``nlpdeck.runners`` and the deck's ``declared`` ones), and the places that may
+    define runners whose languages are not known: a ``setup/code-runners`` file of the
+    deck (unless it declares its runners), a theme or an addon that does not declare
+    them, or a theme not installed."""
+    known = set(declared)
+    unknown: list[Path] = []
+    own = _runner_setup(deck_dir)
+    if own is not None and not declared:
+        unknown.append(own)
+    theme = str(headmatter.get("theme") or "default")
+    roots: list[Path] = []
+    if theme not in BUNDLED_THEMES:
+        folder = addon_folder(theme, deck_dir, "theme")
+        if folder is None:
+            unknown.append(deck_dir / f"(theme {theme}, not installed)")
+        else:
+            roots.append(folder)
+    roots += [f for f in enabled(headmatter, deck_dir).values() if f is not None]
+    project = next(
+        (d for d in [deck_dir, *deck_dir.parents] if (d / "package.json").is_file()), None
+    )
+    if project is not None:  # Slidev also enables the project's package.json `slidev.addons`
+        names = manifest(project).get("slidev", {}).get("addons") or []
+        roots += [f for n in names if (f := addon_folder(str(n), project)) is not None]
+    seen: set[Path] = set()
+    while roots:
+        root = roots.pop()
+        if root in seen:
+            continue
+        seen.add(root)
+        package = manifest(root)
+        runners = package.get("nlpdeck", {}).get("runners")
+        setup = _runner_setup(root)
+        if runners is not None:
+            known |= set(runners)
+        elif setup is not None:
+            unknown.append(setup)
+        nested = package.get("slidev", {}).get("addons") or []
+        roots += [f for n in nested if (f := addon_folder(str(n), root)) is not None]
+    return known, unknown
+
+
+def _runner_setup(root: Path) -> Path | None:
+    found = [root / "setup" / f"code-runners.{ext}" for ext in RUNNER_SETUP]
+    return next((p for p in found if p.is_file()), None)

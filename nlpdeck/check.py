@@ -1,9 +1,10 @@
 """``make check [DECK=...]``: lint a deck, run its Python blocks, print a per-slide table.
 
-Exit status 1 on any lint finding (pending figures aside) or any failed block. A deck
-with no Python blocks is linted only: no kernel is started. A deck whose blocks and
-everything they depend on are unchanged since a passing check is not run again: its
-recorded results are shown, and said to be (:mod:`nlpdeck.check_record`).
+Exit status 1 on any lint error (warnings too with ``strict`` or the deck's
+``warnings: error``; pending figures aside) or any failed block. A deck with no Python
+blocks is linted only: no kernel is started. A deck whose blocks and everything they
+depend on are unchanged since a passing check is not run again: its recorded results
+are shown, and said to be (:mod:`nlpdeck.check_record`).
 """
 
 from __future__ import annotations
@@ -64,17 +65,20 @@ def _name(block: CodeBlock) -> str:
     return f"slide {block.slide} block {block.index}{step} (line {block.fence_line})"
 
 
-def main(given: str | Path | None, timeout: float, force: bool = False) -> int:
+def main(
+    given: str | Path | None, timeout: float, force: bool = False, strict: bool = False
+) -> int:
     deck = project.find(given)
     findings = lint.lint(deck)
-    failing = [f for f in findings if not f.pending]
+    failing = lint.failing(deck, findings, strict)
     for finding in findings:
-        print(("pending  " if finding.pending else "lint     ") + str(finding))
+        print(finding)
+    print(lint.summary(findings, failing))
     blocks = python_blocks(deck.deck)
     if not blocks:
         print(
             f"{show_path(deck.path)} shows no Python block: nothing to run, no kernel "
-            f"started; {len(failing)} lint findings"
+            f"started; {len(failing)} failing lint findings"
         )
         return 1 if failing else 0
     previous = check_record.load(deck)
@@ -102,7 +106,7 @@ def main(given: str | Path | None, timeout: float, force: bool = False) -> int:
     )
     failed = [r for r in runner.results if r.status in ("failed", "timeout")]
     print(
-        f"\n{_counts(runner.results)}; {len(failing)} lint findings; "
+        f"\n{_counts(runner.results)}; {len(failing)} failing lint findings; "
         f"outputs recorded in {show_path(notebook)}"
     )
     if deck.records.exists():
@@ -128,7 +132,7 @@ def reuse(
         f"\n{show_path(deck.path)}: {len(blocks)} blocks unchanged, results from "
         f"{check_record.when(record)} (`make check FORCE=1` runs them again)"
     )
-    print(f"{_counts(results)}; {len(failing)} lint findings")
+    print(f"{_counts(results)}; {len(failing)} failing lint findings")
     return 1 if failing else 0
 
 

@@ -128,7 +128,7 @@ def _new(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from nlpdeck import check
 
-    return check.main(args.deck, args.timeout, args.force)
+    return check.main(args.deck, args.timeout, force=args.force, strict=args.strict)
 
 
 def _deck_argument(command: argparse.ArgumentParser) -> None:
@@ -149,6 +149,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--force", action="store_true", help="run the blocks even if nothing they depend on changed"
     )
+    check.add_argument("--strict", action="store_true", help="lint warnings fail the check too")
     check.set_defaults(run=_check)
     present = commands.add_parser("present", help="a deck with a live Python kernel")
     _deck_argument(present)

@@ -13,6 +13,7 @@ the deck's folder)::
       demos: demos                    # live demos, exported to public/notebooks/
       records: recorded-outputs.json  # live blocks' outputs, shown where no kernel runs
       runners: [sql]                  # languages of the deck's own code runners
+      lint: {warnings: error}         # lint settings and rule severities (nlpdeck.lint.config)
       kernel:                         # read by the addon: kernels on another Jupyter server
         url: https://gpu.example.org/ #   (its token file, and the deck's folder there)
         token_file: ~/.config/nlpdeck/gpu-token
@@ -38,7 +39,7 @@ import types
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from nlpdeck import env
 from nlpdeck.reader import Deck, read_deck, show_path
@@ -72,6 +73,7 @@ class DeckProject:
     records: Path  # recorded-outputs.json
     runners: tuple[str, ...] = ()  # languages of the deck's own code runners
     project: env.Project = field(default_factory=lambda: env.project())  # its Slidev project
+    lint: dict[str, Any] = field(default_factory=dict)  # lint settings, read by nlpdeck.lint
 
     @property
     def path(self) -> Path:
@@ -186,6 +188,7 @@ def load(path: str | Path) -> DeckProject:
         return (deck.dir / str(value)).resolve()
 
     runners = declared.get("runners") or []
+    lint = declared.get("lint")
     return DeckProject(
         deck=deck,
         figures=place("figures"),
@@ -195,6 +198,7 @@ def load(path: str | Path) -> DeckProject:
         records=place("records"),
         runners=tuple(str(r) for r in runners) if isinstance(runners, list) else (),
         project=env.find_project(deck.dir),
+        lint=dict(lint) if isinstance(lint, dict) else {},
     )
 
 

@@ -50,4 +50,4 @@ def test_live_blocks_run_on_a_click_and_are_recorded(deck):
     blocks = recorded.live_blocks(deck.deck)
     assert [str(f) for f in lint.live_blocks(deck)] == []
     if blocks:
-        assert {b.lang for b in blocks} <= addons.runner_languages(deck.deck.headmatter, deck.dir)
+        assert {b.lang for b in blocks} <= addons.code_runners(deck.deck.headmatter, deck.dir)[0]

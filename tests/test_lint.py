@@ -3,7 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from nlpdeck import addons, lint, project
+from nlpdeck import addons, check, env, lint, project
+from nlpdeck.lint import config
+from nlpdeck.reader.model import place
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -50,8 +52,34 @@ def test_runner_languages_come_from_the_addons_the_deck_enables(tmp_path):
     local.mkdir(parents=True)
     (local / "package.json").write_text('{"nlpdeck": {"runners": ["julia"]}}')
     headmatter = {"addons": ["demo", "./my-addon", "absent"]}
-    assert addons.runner_languages(headmatter, tmp_path / "deck") == {"r", "julia"}
-    assert addons.runner_languages({}, tmp_path / "deck") == set()
+    assert addons.code_runners(headmatter, tmp_path / "deck") == ({"r", "julia"}, [])
+    assert addons.code_runners({}, tmp_path / "deck") == (set(), [])
+
+
+def test_a_runner_setup_that_declares_nothing_makes_the_runners_unknown(tmp_path):
+    """An addon, a theme or the deck with a setup/code-runners file of its own may run
+    any language: none of them is known, unless declared."""
+    addon = tmp_path / "node_modules" / "slidev-addon-runs"
+    (addon / "setup").mkdir(parents=True)
+    (addon / "package.json").write_text('{"name": "slidev-addon-runs"}')
+    (addon / "setup" / "code-runners.ts").write_text("export default {}\n")
+    theme = tmp_path / "node_modules" / "slidev-theme-plain"
+    theme.mkdir(parents=True)
+    (theme / "package.json").write_text('{"slidev": {"addons": ["runs"]}}')
+    deck = tmp_path / "deck"
+    deck.mkdir()
+    assert addons.code_runners({"addons": ["runs"]}, deck) == (
+        set(),
+        [addon / "setup" / "code-runners.ts"],
+    )
+    assert addons.code_runners({"theme": "plain"}, deck)[1] == [addon / "setup" / "code-runners.ts"]
+    assert addons.code_runners({"theme": "absent"}, deck)[1] == [
+        deck / "(theme absent, not installed)"
+    ]
+    (deck / "setup").mkdir()
+    (deck / "setup" / "code-runners.mjs").write_text("export default {}\n")
+    assert addons.code_runners({}, deck)[1] == [deck / "setup" / "code-runners.mjs"]
+    assert addons.code_runners({}, deck, ("sql",)) == ({"sql"}, [])
 
 
 def test_a_deck_declares_runners_of_its_own(tmp_path):
@@ -111,8 +139,8 @@ def test_every_asset_is_a_figure_target_output_or_a_source(tmp_path):
         and "deck/figures/targets.py" in stray
     )
     assert gone.startswith("img /gone.svg not found (looked for ")
-    # not a figure: making figures would not help
-    assert gone.endswith("public/gone.svg): fix the path")
+    # public/ first, then the deck's folder; not a figure: making figures would not help
+    assert "deck/public/gone.svg or " in gone and gone.endswith("deck/gone.svg): fix the path")
     assert unbuilt.endswith("run `make figures` (figure target unbuilt makes it)")
 
 
@@ -127,9 +155,17 @@ def test_every_picture_a_target_makes_is_shown(tmp_path):
 
 
 def test_a_page_of_the_figure_folder_is_found_at_its_url(tmp_path):
+    """The nlpdeck addon serves and builds the figure folder's pages; without it, a
+    build has no page at that URL."""
     deck, targets = figure_deck(tmp_path, '# A\n\n<iframe src="/pictures/view.html"></iframe>\n')
     targets = [*targets, dataclasses.replace(targets[0], name="page", outputs=("view.html",))]
     (deck.figures / "view.html").write_text("<p>a view</p>")
+    assert [f.rule for f in lint.assets(deck, targets)] == ["not-in-build"]
+    text = deck.path.read_text().replace(
+        "---\nnlpdeck:", f"---\naddons:\n  - {env.ROOT / 'slidev-addon-nlpdeck'}\nnlpdeck:"
+    )
+    deck.path.write_text(text)
+    deck = project.load(deck.path)
     assert list(lint.assets(deck, targets)) == []
     (deck.figures / "view.html").unlink()
     (message,) = [f.message for f in lint.assets(deck, targets)]
@@ -184,7 +220,11 @@ EXPECTED = {
 
 
 def placed(path: Path) -> list[str]:
-    return [str(f).split(":", 1)[1] for f in lint.lint(project.load(path))]
+    """Each finding as ``line (slide N): message``."""
+    return [
+        f"{f.line} ({place(f.slide, f.between)}): {f.message}"
+        for f in lint.lint(project.load(path))
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.glob("*.md")))
@@ -233,3 +273,269 @@ def test_a_headmatter_key_finding_is_at_the_key(tmp_path):
     )
     (found,) = lint.lint(project.load(tmp_path / "slides.md"))
     assert (found.line, found.slide) == (3, 1) and "Google Fonts" in found.message
+
+
+STRANGERS = FIXTURES / "strangers"
+"""Small decks written here with the patterns of real decks nobody here wrote: a
+course's lecture project, Slidev's starter deck, a deck with its own code runner, and
+Python shown in fences labelled ``ts``."""
+
+
+def graded(path: Path) -> list[tuple[int, str, str]]:
+    return [(f.line, f.severity, f.rule) for f in lint.lint(project.load(path))]
+
+
+def test_a_lecture_project_with_root_absolute_images_has_no_finding():
+    """``/image/x.png`` with no public/: Slidev serves and bundles it from the deck's
+    folder; a deck with pictures in image/ and no figure targets is no figure deck."""
+    deck = project.load(STRANGERS / "lecture" / "slides.md")
+    urls = {a.url for s in deck.deck.slides for a in s.assets}
+    assert {"/image/tokens.png", "/image/pipeline.png", "./image/tokens.png"} <= urls
+    assert not (deck.dir / "public").exists() and deck.figures == deck.dir / "image"
+    assert lint.lint(deck) == []
+
+
+def test_the_starter_deck_gets_advice_and_passes_the_check(capsys):
+    deck = STRANGERS / "starter" / "slides.md"
+    assert graded(deck) == [
+        (4, "warning", "remote-asset"),
+        (9, "warning", "web-fonts"),
+        (41, "warning", "remote-asset"),
+        (46, "warning", "remote-asset"),
+    ]
+    assert check.main(deck, timeout=60) == 0
+    out = capsys.readouterr().out
+    assert "slides.md:4: warning remote-asset: frontmatter:background https://cover.sli.dev" in out
+    assert out.rstrip().endswith("0 failing lint findings")
+    assert "lint: 0 errors, 4 warnings (none failing)" in out
+    assert check.main(deck, timeout=60, strict=True) == 1
+    assert "lint: 0 errors, 4 warnings (4 failing)" in capsys.readouterr().out
+
+
+def test_a_deck_with_its_own_code_runner_is_not_told_it_has_none(tmp_path):
+    assert lint.lint(project.load(STRANGERS / "runner" / "slides.md")) == []
+    # the same deck without its setup: the `text` block has no runner, and that is known
+    deck = tmp_path / "slides.md"
+    deck.write_text((STRANGERS / "runner" / "slides.md").read_text())
+    assert graded(deck) == [(8, "error", "no-runner")]
+
+
+def test_python_in_ts_fences_and_an_undefined_name_stay_reported(capsys):
+    deck = STRANGERS / "labels" / "slides.md"
+    found = lint.lint(project.load(deck))
+    assert [(f.line, f.slide, f.severity, f.rule) for f in found] == [
+        (8, 1, "warning", "mislabelled-fence"),
+        (18, 2, "warning", "mislabelled-fence"),
+        (19, 2, "error", "undefined-name"),
+        (20, 2, "error", "undefined-name"),
+    ]
+    assert "'loader'" in found[2].message and "'device'" in found[3].message
+    assert check.main(deck, timeout=60) == 1
+    assert "lint: 2 errors, 2 warnings (2 failing)" in capsys.readouterr().out
+
+
+def test_a_finding_prints_as_linters_print_them():
+    (finding,) = [f for f in lint.lint(project.load(STRANGERS / "labels" / "slides.md"))][2:3]
+    assert str(finding) == (
+        f"{finding.path}:19: error undefined-name: name 'loader' is used but no earlier "
+        "block defines it: define it (or import it) in this block or one before (slide 2)"
+    ).replace(str(finding.path), lint.finding.show_path(finding.path))
+
+
+def test_a_loop_reads_what_it_binds(tmp_path):
+    deck = tmp_path / "slides.md"
+    deck.write_text(
+        "# A\n\n```python\nfor word in ['a']:\n    print(word)\n"
+        "with open('notes.txt') as f:\n    f.read()\nprint(word, f, missing)\n```\n"
+    )
+    assert [(f.line, f.rule) for f in lint.lint(project.load(deck))] == [(8, "undefined-name")]
+
+
+def write_deck(folder: Path, headmatter: str, body: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    deck = folder / "slides.md"
+    deck.write_text(f"---\ntitle: x\n{headmatter}---\n\n{body}", encoding="utf-8")
+    return deck
+
+
+def picture(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n")
+
+
+def test_paths_resolve_as_slidev_resolves_them(tmp_path):
+    picture(tmp_path / "image" / "root.png")
+    picture(tmp_path / "image" / "both.png")
+    picture(tmp_path / "public" / "image" / "both.png")
+    picture(tmp_path / "pages" / "image" / "near.png")
+    (tmp_path / "pages" / "more.md").write_text(
+        '# Imported\n\n![near](./image/near.png)\n<img src="/image/root.png">\n'
+    )
+    deck = write_deck(
+        tmp_path,
+        "",
+        '# A\n\n![a](/image/root.png)\n\n<img src="/image/both.png">\n\n'
+        '<img src="./image/root.png">\n\n<img src="/image/gone.png">\n\n'
+        "---\nsrc: ./pages/more.md\n---\n",
+    )
+    loaded = project.load(deck)
+    both = next(a for s in loaded.deck.slides for a in s.assets if a.url == "/image/both.png")
+    assert lint.resolve_asset(both, loaded) == tmp_path / "public" / "image" / "both.png"
+    found = lint.lint(loaded)
+    assert [(f.line, f.rule) for f in found] == [(13, "missing-file")]
+    assert f"looked for {tmp_path}/public/image/gone.png or {tmp_path}/image/gone.png" in (
+        found[0].message
+    )
+
+
+def test_paths_a_build_cannot_resolve_are_errors(tmp_path):
+    """Vue makes an import of an <img> or markdown picture: `@/` (no Vite alias in
+    Slidev) and a bare path are read as package names, and the build fails."""
+    picture(tmp_path / "image" / "x.png")
+    deck = write_deck(tmp_path, "", '# A\n\n<img src="@/image/x.png">\n\n![x](image/x.png)\n')
+    found = lint.lint(project.load(deck))
+    assert [(f.line, f.severity, f.rule) for f in found] == [
+        (7, "error", "asset-path"),
+        (9, "error", "asset-path"),
+    ]
+    assert found[0].message.endswith("write /image/x.png")
+    assert found[1].message.endswith("write ./image/x.png")
+
+
+def test_a_plain_url_beside_the_deck_is_not_in_a_build(tmp_path):
+    """A frontmatter picture or an iframe is no import: the dev server serves it from
+    the deck's folder, but a build copies only public/."""
+    picture(tmp_path / "image" / "cover.png")
+    picture(tmp_path / "public" / "logo.png")
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "view.html").write_text("<p>a view</p>")
+    deck = write_deck(
+        tmp_path,
+        "background: /image/cover.png\n",
+        '# A\n\n<iframe src="/pages/view.html"></iframe>\n\n---\nimage: /logo.png\n'
+        "layout: image-right\n---\n\n# B\n",
+    )
+    found = lint.lint(project.load(deck))
+    assert [(f.line, f.severity, f.rule) for f in found] == [
+        (3, "error", "not-in-build"),
+        (8, "error", "not-in-build"),
+    ]
+    assert found[0].message.endswith(f"move it to {tmp_path}/public/image/cover.png")
+
+
+def test_every_figure_from_a_target_only_where_the_deck_keeps_to_targets(tmp_path):
+    picture(tmp_path / "image" / "copied.png")
+    deck = write_deck(tmp_path, "", '# A\n\n<img src="/image/copied.png">\n')
+    assert lint.lint(project.load(deck)) == []
+    write_deck(
+        tmp_path,
+        "nlpdeck:\n  lint:\n    figure-targets: true\n",
+        '# A\n\n<img src="/image/copied.png">\n',
+    )
+    assert graded(deck) == [(10, "error", "figure-untracked")]
+    write_deck(tmp_path, "", '# A\n\n<img src="/image/copied.png">\n')
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "targets.py").write_text("TARGETS = []\n")
+    assert graded(deck) == [(7, "error", "figure-untracked")]
+
+
+def test_the_config_sets_severities_and_policies(tmp_path):
+    body = '# A\n\n<img src="https://example.org/a.png">\n'
+    deck = write_deck(tmp_path, "", body)
+    assert graded(deck) == [(7, "warning", "remote-asset")]
+    write_deck(tmp_path, "nlpdeck:\n  lint:\n    offline: true\n", body)
+    assert graded(deck) == [(10, "error", "remote-asset")]
+    write_deck(tmp_path, "nlpdeck:\n  lint:\n    remote-asset: off\n", body)
+    assert graded(deck) == []
+    write_deck(tmp_path, "nlpdeck:\n  lint:\n    warnings: error\n", body)
+    loaded = project.load(deck)
+    assert config.read(loaded).strict
+    assert [f.rule for f in lint.failing(loaded, lint.lint(loaded))] == ["remote-asset"]
+    assert check.main(deck, timeout=60) == 1
+
+
+def test_a_config_lint_does_not_understand_is_an_error_at_its_line(tmp_path):
+    deck = write_deck(
+        tmp_path,
+        "nlpdeck:\n  lint:\n    remote-assets: off\n    web-fonts: loud\n    offline: yes\n",
+        "# A\n",
+    )
+    found = lint.lint(project.load(deck))
+    assert [(f.line, f.rule) for f in found] == [(3, "lint-config")] * 3
+    messages = " | ".join(f.message for f in found)
+    assert "'remote-assets' is neither a setting" in messages
+    assert "web-fonts: 'loud' is not a severity: give one of error, warning, off" in messages
+    assert "offline: 'yes': give true or false" in messages
+
+
+def test_comments_turn_findings_off(tmp_path):
+    deck = write_deck(
+        tmp_path,
+        "",
+        "# A\n\n"
+        "<!-- nlpdeck-disable-next-line remote-asset -->\n"
+        '<img src="https://example.org/a.png">\n'
+        '<img src="https://example.org/b.png">\n\n'
+        "<!-- nlpdeck-disable-next-line missing-file -->\n"
+        '<img src="https://example.org/c.png">\n\n'
+        "<!-- nlpdeck-disable -->\n"
+        '<img src="/gone.png">\n'
+        "<!-- nlpdeck-enable -->\n\n"
+        "<!-- nlpdeck-disable-next-line undefined-name -->\n"
+        "<!-- check: skip shown, not run -->\n"
+        "```python\nprint(nowhere)\n```\n\n"
+        "```python\nprint(elsewhere)\n```\n",
+    )
+    found = lint.lint(project.load(deck))
+    assert [(f.line, f.rule) for f in found] == [
+        (9, "remote-asset"),  # b.png: the comment covers the line after it only
+        (12, "remote-asset"),  # c.png: the comment names another rule
+        (25, "undefined-name"),  # elsewhere: no comment before its block
+    ]
+
+
+def test_part2_keeps_zero_findings_under_strict():
+    deck = project.find(env.SLIDES_DIR / "part2")
+    settings = config.read(deck)
+    assert settings.strict
+    assert {settings.severity[r] for r in ("remote-asset", "web-fonts", "figure-untracked")} == {
+        "error"
+    }
+    assert [str(f) for f in lint.lint(deck)] == []
+
+
+@pytest.mark.kernel
+def test_the_lecture_deck_passes_the_check(capsys):
+    """Lint finds nothing, and both Python blocks run: `nlpdeck check` exits 0."""
+    assert check.main(STRANGERS / "lecture" / "slides.md", timeout=120) == 0
+    out = capsys.readouterr().out
+    assert "lint: 0 errors, 0 warnings (none failing)" in out
+    assert "2 passed, 0 failed, 0 timeout, 0 skipped; 0 failing lint findings" in out
+
+
+def test_only_fonts_slidev_fetches_are_reported(tmp_path):
+    deck = write_deck(
+        tmp_path, "fonts:\n  sans: Inter, Noto Sans SC\n  local: Noto Sans SC\n", "# A\n"
+    )
+    (found,) = lint.lint(project.load(deck))
+    assert (found.rule, found.severity) == ("web-fonts", "warning")
+    assert "(Inter)" in found.message
+    write_deck(tmp_path, "fonts:\n  sans: Noto Sans SC\n  local: [Noto Sans SC]\n", "# A\n")
+    assert lint.lint(project.load(deck)) == []
+    write_deck(tmp_path, "fonts:\n  sans: Inter\n  provider: none\n", "# A\n")
+    assert lint.lint(project.load(deck)) == []
+
+
+def test_notebook_syntax_is_python_as_the_kernel_runs_it(tmp_path):
+    """Magics, shell escapes and ``name?`` run in a Jupyter kernel: no syntax error; a
+    ``%%time`` body is Python still, a ``%%bash`` body is not Python at all."""
+    deck = write_deck(
+        tmp_path,
+        "",
+        "# A\n\n```python\n%matplotlib inline\n!pip install pandas\nfiles = !ls\n"
+        "math?\n```\n\n```python\n%%time\nimport math\ntotal = len(files)\n```\n\n"
+        "```python\n%%bash\nls -la | wc -l\n```\n\n```python\nprint(math.pi, total, later)\n```\n",
+    )
+    assert [
+        (f.line, f.rule, f.message.split(" is ")[0]) for f in lint.lint(project.load(deck))
+    ] == [(26, "undefined-name", "name 'later'")]

@@ -69,7 +69,7 @@ def test_the_deck_names_the_addon_and_lints_clean(new_deck):
 def test_make_check_passes_and_the_live_block_is_recorded(new_deck):
     checked = nlpdeck("check", new_deck.dir)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "3 passed, 0 failed, 0 timeout, 0 skipped; 0 lint findings" in checked.stdout
+    assert "3 passed, 0 failed, 0 timeout, 0 skipped; 0 failing lint findings" in checked.stdout
     (live,) = recorded.live_blocks(new_deck.deck)
     entry = recorded.load(new_deck.records)[recorded.key(live.code)]
     shown = json.dumps(entry["outputs"], ensure_ascii=False)

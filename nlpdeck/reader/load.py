@@ -63,7 +63,7 @@ class _Loader:
             self.unplaced += parsed.problems
             if source.problem is not None:
                 line, message = source.problem
-                self.unplaced.append(Problem(path, line, 0, message))
+                self.unplaced.append(Problem(path, line, 0, message, rule="file-encoding"))
         return self.parsed[path]
 
     def markdown(
@@ -165,7 +165,9 @@ class _Loader:
         )
 
     def between(self, path: Path, line: int, message: str) -> None:
-        self.problems.append(Problem(path, line, len(self.slides), message, between=True))
+        self.problems.append(
+            Problem(path, line, len(self.slides), message, between=True, rule="slide-import")
+        )
 
     def place_file_problems(self) -> None:
         """A problem of a whole file goes on the first presented slide from it."""

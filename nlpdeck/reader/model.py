@@ -91,6 +91,7 @@ class Problem:
     slide: int  # presented slide; 0 when the line is on none
     message: str
     between: bool = False  # the line is between slides: ``slide`` is the one before
+    rule: str = "markdown"  # the lint rule it is reported under (nlpdeck.lint.rules)
 
     def __str__(self) -> str:
         return f"{show_path(self.path)}:{self.line} ({place(self.slide, self.between)}): " + (

@@ -38,9 +38,11 @@ def parse_file(text: str, path: Path, root: Path, first_number: int = 1) -> Pars
         lines = list(parts.lines)
         lines[raw.start : raw.end] = raw.body
         scan = SlideScan(path, number, lines, root, frozenset(swallowed))
-        scan.problems += [Problem(path, line, number, message) for line, message in raw.errors]
         scan.problems += [
-            Problem(path, fence + 1, number, message)
+            Problem(path, line, number, message, rule="frontmatter") for line, message in raw.errors
+        ]
+        scan.problems += [
+            Problem(path, fence + 1, number, message, rule="unclosed-fence")
             for fence, message in swallowed.items()
             if raw.start <= fence < raw.end
         ]
@@ -100,6 +102,7 @@ def _file_problems(text: str, parts: Split, path: Path, slide: int) -> list[Prob
                 "the file starts with a byte-order mark, so Slidev does not see the `---` "
                 "of the headmatter and shows it as text: save the file as UTF-8 without "
                 "BOM",
+                rule="file-encoding",
             )
         )
     if "\r" in text and "\n" not in text:
@@ -111,6 +114,7 @@ def _file_problems(text: str, parts: Split, path: Path, slide: int) -> list[Prob
                 "lines end in CR only (classic Mac line ends): Slidev splits lines at LF, so "
                 "it reads the whole file as one line: convert them, e.g. "
                 f"`tr '\\r' '\\n' < {path.name} > converted.md`",
+                rule="file-encoding",
             )
         )
     return found

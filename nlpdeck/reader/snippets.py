@@ -78,12 +78,14 @@ def fill(block: CodeBlock, read: Files) -> tuple[CodeBlock, list[Problem]]:
             f"snippet file {block.path} {why}, so Slidev cannot build this slide: fix the "
             "path (`@/` starts at the deck's folder, any other path at this file's folder)"
         )
-        return block, [Problem(*where, message)]
+        return block, [Problem(*where, message, rule="snippet")]
     if block.path not in read:
         source = read_source(block.path)
         problem = None
         if source.problem is not None:
-            problem = Problem(block.path, source.problem[0], block.slide, source.problem[1])
+            problem = Problem(
+                block.path, source.problem[0], block.slide, source.problem[1], rule="file-encoding"
+            )
         read[block.path] = (source.text, problem)
     text, problem = read[block.path]
     problems = [problem] if problem is not None else []
@@ -97,7 +99,10 @@ def fill(block: CodeBlock, read: Files) -> tuple[CodeBlock, list[Problem]]:
             f"region {region!r} not found in {block.path.name}, so Slidev shows the whole "
             f"file: mark it with '{hint}'"
         )
-        return replace(block, code=text, line=1), [*problems, Problem(*where, message)]
+        return replace(block, code=text, line=1), [
+            *problems,
+            Problem(*where, message, rule="snippet"),
+        ]
     first, last, marker = span
     shown = [ln for ln in lines[first:last] if not (marker.start.match(ln) or marker.end.match(ln))]
     return replace(block, code=dedent("\n".join(shown)) + "\n", line=first + 1), problems

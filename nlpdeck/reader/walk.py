@@ -117,8 +117,8 @@ class SlideScan:
         for i in sorted(self.snippet_lines):
             self.embedded.append(self.snippet(i, self.snippet_lines[i]))
 
-    def problem(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.path, line, self.number, message))
+    def problem(self, line: int, message: str, rule: str) -> None:
+        self.problems.append(Problem(self.path, line, self.number, message, rule=rule))
 
     def walk(self, tokens: list[Token], offset: int, step_group: bool = False) -> None:
         step = 0
@@ -149,7 +149,7 @@ class SlideScan:
         try:
             return parse_directive(comment)
         except ValueError as exc:
-            self.problem(line, str(exc))
+            self.problem(line, str(exc), "check-directive")
             return None
 
     def fence(self, token: Token, offset: int, step: int | None) -> None:
@@ -172,6 +172,7 @@ class SlideScan:
                 f"fence {token.markup}{info} is never closed: end it with a line of "
                 f"{len(token.markup)} or more {token.markup[0]!r} "
                 f"(a shorter fence does not close it){tilde}",
+                "unclosed-fence",
             )
         if "magic-move" in options:
             inner = markdown.parse(token.content)
