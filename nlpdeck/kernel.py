@@ -30,9 +30,8 @@ from nbclient.exceptions import CellExecutionError, DeadKernelError
 from nbconvert.filters import strip_ansi
 from traitlets.config import Config
 
-from nlpdeck import models, prelude, recorded
+from nlpdeck import kernel_hooks, models, prelude, recorded
 from nlpdeck.files import write_atomic
-from nlpdeck.kernel_hooks import code_key
 from nlpdeck.project import DeckProject
 from nlpdeck.reader import CodeBlock, Deck, show_path
 
@@ -166,12 +165,7 @@ class DeckRunner:
     def __enter__(self) -> DeckRunner:
         self._kernel = self.client.setup_kernel(env=self.project.kernel_environ())
         self._kernel.__enter__()
-        locations = {code_key(b.code): (str(b.path), b.line) for b in self.blocks}
-        self.execute_setup(
-            "from nlpdeck.kernel_hooks import install as _nlpdeck_install\n"
-            f"_nlpdeck_install(get_ipython(), {locations!r})\n"
-            "del _nlpdeck_install"
-        )
+        self.execute_setup(kernel_hooks.setup_code(self.blocks))
         if self.prelude is not None:
             try:
                 self.execute_setup(prelude.code(self.prelude))
