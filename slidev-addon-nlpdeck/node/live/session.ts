@@ -64,20 +64,24 @@ export class LiveSession {
 
   async start(): Promise<void> {
     try {
-      this.settings = kernelSettings(this.deck)
-      const address = await this.address(this.settings)
+      if (this.deck.unavailable) // the toolkit could not describe the deck
+        throw new Unavailable(this.deck.unavailable.missing, this.deck.unavailable.detail, this.deck.unavailable.fix)
+      const settings = this.settings = kernelSettings(this.deck)
+      const address = await this.address(settings)
       if (this.stopped)
         return
-      const dir = this.settings.kind === 'remote' ? this.settings.dir : this.deck.root
-      const prelude = existsSync(this.deck.prelude) ? this.deck.prelude : undefined
-      const remotePrelude = prelude && this.settings.kind === 'remote'
-        ? join(dir, prelude.slice(this.deck.root.length))
-        : prelude
-      this.pool = new KernelPool(address, setupCode(dir, remotePrelude), {
+      const remote = settings.kind === 'remote'
+      const dir = remote ? settings.dir : this.deck.root
+      const prelude = this.deck.prelude && existsSync(this.deck.prelude) ? this.deck.prelude : undefined
+      const remotePrelude = prelude && remote ? join(dir, prelude.slice(this.deck.root.length)) : prelude
+      // Local kernels run the toolkit's Python, so they get its traceback hooks as check
+      // kernels do; a remote server needs nothing of nlpdeck, and its paths differ.
+      const setup = remote ? setupCode(dir, remotePrelude) : `${this.deck.kernelSetup}\n${setupCode(dir, prelude)}`
+      this.pool = new KernelPool(address, setup, {
         onActive: fresh => this.onActive(fresh),
         onReplaced: (why, standbyReady) => this.replaced(why, standbyReady),
         onStandby: ready => this.blocks.setKernel({ standby: ready }),
-        onFailure: error => this.unavailable(new Unavailable('prelude', error.message, relative(this.deck.toolkit, this.deck.prelude))),
+        onFailure: error => this.unavailable(new Unavailable('prelude', error.message, relative(this.deck.toolkit, this.deck.prelude ?? this.deck.root))),
         log: line => this.log.write(line),
       })
       this.blocks.pool = this.pool
