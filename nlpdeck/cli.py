@@ -1,5 +1,5 @@
 """Command line: ``python -m nlpdeck doctor | check | figures | demos | present | export |
-new | models | kernel-server``.
+new | models | kernel-server | describe``.
 
 Every deck command takes the deck as ``[DECK]``: a Slidev markdown file or a deck's
 folder; without it, the repository's one deck (with several, the error lists them).
@@ -102,6 +102,21 @@ def _kernel_server(args: argparse.Namespace) -> int:
     return kernel_server.serve(project.find(args.deck), Path(args.log))
 
 
+def _describe(args: argparse.Namespace) -> int:
+    import json
+
+    from nlpdeck import describe, project
+
+    description = describe.describe(project.find(args.deck))
+    if args.json:
+        print(json.dumps(description, ensure_ascii=False))
+    else:
+        for key, value in description.items():
+            if key != "kernel_setup":
+                print(f"{key:10} {value}")
+    return 0
+
+
 def _demos(args: argparse.Namespace) -> int:
     from nlpdeck import demos, project
 
@@ -164,6 +179,14 @@ def parser() -> argparse.ArgumentParser:
     _deck_argument(server)
     server.add_argument("--log", required=True, help="file for the server's and kernels' logs")
     server.set_defaults(run=_kernel_server)
+    describe = commands.add_parser(
+        "describe", help="a deck's folders, prelude, records and kernel settings"
+    )
+    _deck_argument(describe)
+    describe.add_argument(
+        "--json", action="store_true", help="one JSON object, as the addon reads it"
+    )
+    describe.set_defaults(run=_describe)
     demo_cmd = commands.add_parser(
         "demos", help="run a deck's demos and export them to HTML (those that changed)"
     )

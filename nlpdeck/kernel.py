@@ -25,9 +25,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from nlpdeck import env, models, prelude, recorded
+from nlpdeck import env, kernel_hooks, models, prelude, recorded
 from nlpdeck.files import write_atomic
-from nlpdeck.kernel_hooks import code_key
 from nlpdeck.project import DeckProject
 from nlpdeck.reader import CodeBlock, Deck, show_path
 
@@ -178,14 +177,12 @@ class DeckRunner:
         started = time.perf_counter()
         self._kernel = self.client.setup_kernel(env=self.project.kernel_environ())
         self._kernel.__enter__()
-        locations = {code_key(b.code): (str(b.path), b.line) for b in self.blocks}
         watched = [str(self.project.dir), str(env.ROOT)]  # data files the deck's code reads
         self.execute_setup(
-            "from nlpdeck.kernel_hooks import install as _nlpdeck_install\n"
-            f"_nlpdeck_install(get_ipython(), {locations!r})\n"
+            kernel_hooks.setup_code(self.blocks) + "\n"
             "from nlpdeck.reads import watch as _nlpdeck_watch\n"
             f"_nlpdeck_watch({watched!r})\n"
-            "del _nlpdeck_install, _nlpdeck_watch"
+            "del _nlpdeck_watch"
         )
         if self.prelude is not None:
             try:

@@ -70,17 +70,18 @@ EXPECTED = "hello from the kernel"
 
 @contextmanager
 def live_deck(
-    prelude: str = "from demos.greet import *  # noqa: F403\n", lang: str = "en"
+    prelude: str = "from demos.greet import *  # noqa: F403\n", lang: str = "en", more: str = ""
 ) -> Iterator[Path]:
-    """A deck with one live block (slide 2) and its recorded output, in the repository's
-    build/ (so Slidev finds the theme and the addon in node_modules); removed after."""
+    """A deck with one live block (slide 2) and its recorded output, then the slides of
+    ``more``, in the repository's build/ (so Slidev finds the theme and the addon in
+    node_modules); removed after."""
     folder = env.ROOT / "build" / "test-decks" / f"live-{uuid.uuid4().hex[:8]}"
     (folder / "demos").mkdir(parents=True)
     (folder / "demos" / "greet.py").write_text(GREET, encoding="utf-8")
     (folder / "demos" / "prelude.py").write_text(prelude, encoding="utf-8")
-    (folder / "slides.md").write_text(SLIDES.format(lang=lang), encoding="utf-8")
+    (folder / "slides.md").write_text(SLIDES.format(lang=lang) + more, encoding="utf-8")
     deck = project.load(folder / "slides.md")
-    (block,) = recorded.live_blocks(deck.deck)
+    block = recorded.live_blocks(deck.deck)[0]  # slide 2's
     output = {"output_type": "stream", "name": "stdout", "text": EXPECTED + "\n"}
     recorded.update(deck, {recorded.key(block.code): [output]})
     try:

@@ -39,7 +39,7 @@ from live_tools import (
     slidev_environ,
 )
 
-from nlpdeck import present, project
+from nlpdeck import env, present, project
 
 SCRIPT = Path(__file__).parent / "browser" / "live_runner.mjs"
 FOLLOWER_HOST = "192.0.2.2"  # the test machine's own non-loopback address (see non_loopback)
@@ -123,17 +123,41 @@ def test_a_failing_prelude_is_named_and_leaves_no_kernel(tmp_path):
         assert "prelude.py:2" in log.read_text()  # the traceback, in the log
 
 
+RAISES = """
+---
+
+# A block that raises
+
+```python {monaco-run} {autorun:false}
+numbers = [1, 2]
+print(numbers[5])
+```
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.devserver
+@pytest.mark.kernel
+def test_a_live_traceback_points_at_the_slides_line(tmp_path):
+    """Live kernels install the check kernels' hooks (nlpdeck/kernel_hooks.py, given by
+    `nlpdeck describe`): the traceback names slides.md and the failing line."""
+    with live_deck(more=RAISES) as deck, npx_slidev(deck) as (served, _):
+        url = ready(served)
+        lines = (deck / "slides.md").read_text(encoding="utf-8").splitlines()
+        line = lines.index("print(numbers[5])") + 1
+        report = browse(url, tmp_path, slide=3, state="error", expect=f"slides.md:{line}")
+        (ran,) = [s for s in report["steps"] if s["name"] == "run the slide code"]
+        assert "IndexError" in ran["output"], ran
+
+
 @pytest.mark.browser
 @pytest.mark.devserver
 @pytest.mark.kernel
 def test_kernels_on_another_jupyter_server(tmp_path):
     with live_deck() as deck, remote_jupyter(tmp_path) as remote:
         url, token_file = remote.url, remote.token_file
-        environ = {
-            "NLPDECK_KERNEL_URL": url,
-            "NLPDECK_KERNEL_TOKEN_FILE": str(token_file),
-            "NLPDECK_PYTHON": str(tmp_path / "no-local-python"),  # nothing runs here
-        }
+        # the toolkit's Python here only describes the deck: no kernel server runs here
+        environ = {"NLPDECK_KERNEL_URL": url, "NLPDECK_KERNEL_TOKEN_FILE": str(token_file)}
         with npx_slidev(deck, **environ) as (served, _):
             line = served.wait_for(present.READY, 300).string
             assert f"kernels on {url}" in line
@@ -175,10 +199,12 @@ def test_followers_over_remote_see_runs_but_cannot_start_them(tmp_path):
 @pytest.mark.export
 @pytest.mark.parametrize("command", ["build", "export"])
 def test_build_and_export_start_no_kernel(tmp_path, command):
-    """A Python that would leave a mark if the addon started it."""
+    """The toolkit's Python, noting each command the addon runs with it: a build asks
+    for the deck's description, and starts no kernel server."""
     marker = tmp_path / "started"
     python = tmp_path / "python"
-    python.write_text(f"#!/bin/sh\ntouch {marker}\nexit 1\n")
+    real = slidev_environ().get("NLPDECK_PYTHON", str(env.ROOT / ".venv" / "bin" / "python"))
+    python.write_text(f'#!/bin/sh\necho "$*" >> {marker}\nexec {real} "$@"\n')
     python.chmod(0o755)
     with live_deck() as deck:
         out = tmp_path / "out"
@@ -195,7 +221,9 @@ def test_build_and_export_start_no_kernel(tmp_path, command):
             timeout=900,
         )
         assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
-        assert not marker.exists(), f"`slidev {command}` started the kernel server"
+        ran = marker.read_text().splitlines()
+        assert [r for r in ran if "kernel-server" in r] == [], ran
+        assert [r.split()[:3] for r in ran] == [["-m", "nlpdeck", "describe"]], ran
         assert "nlpdeck: live Python" not in result.stdout
         _, code = block_code(deck / "slides.md", "greet.py")
         assert code  # the deck has a live block, so the addon was active

@@ -1,7 +1,12 @@
 /**
- * What the addon knows of the deck it serves, read from the deck's headmatter by the
- * same rules as the Python toolkit (nlpdeck/project.py): the `nlpdeck:` key names the
- * deck's figure folder and recorded outputs, relative to the deck's folder.
+ * What the addon knows of the deck it serves: the deck's description, asked once of the
+ * Python toolkit when Slidev starts (`python -m nlpdeck describe --json`; its fields are
+ * documented in nlpdeck/describe.py), so the headmatter is read by one set of rules.
+ *
+ * Without it (no Python environment, or the toolkit cannot read the deck) the deck still
+ * shows, with its figures and recorded outputs: the fallback knows only those two paths
+ * (the headmatter's `nlpdeck: figures:` and `records:`, else `image` and
+ * `recorded-outputs.json`), and live Python says what to run.
  *
  * The browser side gets it through one virtual module, `virtual:nlpdeck/deck`: the
  * deck's language, its figures' JSON (lazily, by path) and its recorded outputs. So
@@ -10,12 +15,37 @@
  */
 import type { ResolvedSlidevOptions } from '@slidev/types'
 import type { Plugin } from 'vite'
-import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, realpathSync } from 'node:fs'
+import type { Missing } from '../shared/live'
+import { execFile } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { basename, join, relative, resolve } from 'node:path'
 
 export const VIRTUAL_ID = 'virtual:nlpdeck/deck'
 const RESOLVED_ID = `\0${VIRTUAL_ID}`
+const DESCRIBE_SECONDS = 60
+const DESCRIPTION_VERSION = 1 // nlpdeck/describe.py
+
+/** `nlpdeck describe --json` (nlpdeck/describe.py), the fields the addon uses. */
+interface Description {
+  version: number
+  entry: string
+  dir: string
+  lang: string
+  figures: string
+  records: string
+  build: string
+  prelude: string | null
+  kernel: KernelDeclared
+  kernel_setup: string
+}
+
+/** Where live kernels run: a remote server (`url`), or a local one (`url` null). */
+export interface KernelDeclared {
+  url: string | null
+  token_file: string | null
+  dir: string
+}
 
 export interface DeckFiles {
   root: string // the deck's folder (Slidev's userRoot, Vite's root)
@@ -23,40 +53,89 @@ export interface DeckFiles {
   lang: string // Slidev's `lang`
   figures: string // absolute
   records: string // absolute
-  prelude: string // absolute; may not exist
-  toolkit: string // the toolkit's folder: the one that holds the addon (and .venv, build/)
-  build: string // the deck's folder under the toolkit's build/
-  declared: Record<string, unknown> // the headmatter's `nlpdeck:` key
+  prelude?: string // absolute; absent when the deck has none
+  toolkit: string // the toolkit's folder: the one that holds the addon
+  python: string // the toolkit's Python: NLPDECK_PYTHON, else `<toolkit>/.venv/bin/python`
+  build: string // the deck's build folder (the live log)
+  kernel: KernelDeclared
+  kernelSetup: string // Python a local kernel runs before the prelude (traceback hooks)
+  /** Set when the toolkit could not describe the deck: no live Python, and why. */
+  unavailable?: { missing: Missing, detail: string, fix: string }
 }
 
-/** The deck's records folder, by the rule of nlpdeck/project.py (`DeckProject.build_dir`):
- * `build/<path from the toolkit>` for a deck inside the toolkit's folder, else
- * `build/outside/<name>-<hash of its path>`. */
-export function buildDir(deckRoot: string, toolkit: string): string {
-  const where = realpathSync(deckRoot)
-  const inside = relative(toolkit, where)
-  if (!inside.startsWith('..') && !inside.startsWith('/'))
-    return join(toolkit, 'build', inside)
-  const digest = createHash('sha256').update(where).digest('hex').slice(0, 8)
-  return join(toolkit, 'build', 'outside', `${basename(where)}-${digest}`)
+function lastLine(text: string): string {
+  return text.trim().split('\n').slice(-1)[0] ?? ''
 }
 
-/** `toolkit`: the folder that holds the addon's folder. */
-export function deckFiles(options: ResolvedSlidevOptions, toolkit: string): DeckFiles {
-  const headmatter = options.data.headmatter as Record<string, any>
+function describe(python: string, entry: string, toolkit: string): Promise<Description> {
+  return new Promise((done, fail) => {
+    execFile(
+      python,
+      ['-m', 'nlpdeck', 'describe', '--json', entry],
+      { cwd: toolkit, env: process.env, timeout: DESCRIBE_SECONDS * 1000 },
+      (error, stdout, stderr) => {
+        if (error)
+          return fail(Object.assign(error, { said: lastLine(stderr) }))
+        let described: Description
+        try {
+          described = JSON.parse(stdout) as Description
+        }
+        catch {
+          return fail(new Error(`unexpected answer: ${stdout.slice(0, 200)}`))
+        }
+        if (described.version !== DESCRIPTION_VERSION) // the addon and the toolkit differ
+          return fail(new Error(`its description is version ${described.version}, the addon reads ${DESCRIPTION_VERSION}`))
+        done(described)
+      },
+    )
+  })
+}
+
+/** What showing the deck needs when the toolkit cannot describe it (see above). */
+function fallback(options: ResolvedSlidevOptions): Pick<DeckFiles, 'lang' | 'figures' | 'records'> {
+  const headmatter = options.data.headmatter as Record<string, unknown>
   const declared = (headmatter.nlpdeck ?? {}) as Record<string, unknown>
-  const path = (key: string, fallback: string) =>
-    resolve(options.userRoot, typeof declared[key] === 'string' ? declared[key] as string : fallback)
+  const path = (key: string, otherwise: string) =>
+    resolve(options.userRoot, typeof declared[key] === 'string' ? declared[key] : otherwise)
   return {
-    root: options.userRoot,
-    entry: options.entry,
     lang: typeof headmatter.lang === 'string' ? headmatter.lang : 'en',
     figures: path('figures', 'image'),
     records: path('records', 'recorded-outputs.json'),
-    prelude: path('prelude', 'demos/prelude.py'),
-    toolkit,
-    build: buildDir(options.userRoot, toolkit),
-    declared,
+  }
+}
+
+/** The deck Slidev serves, as the toolkit describes it (`toolkit`: the addon's parent). */
+export async function deckFiles(options: ResolvedSlidevOptions, toolkit: string): Promise<DeckFiles> {
+  const python = process.env.NLPDECK_PYTHON || join(toolkit, '.venv', 'bin', 'python')
+  const common = { root: options.userRoot, entry: options.entry, toolkit, python }
+  try {
+    const described = await describe(python, options.entry, toolkit)
+    return {
+      ...common,
+      lang: described.lang,
+      figures: described.figures,
+      records: described.records,
+      prelude: described.prelude ?? undefined,
+      build: described.build,
+      kernel: described.kernel,
+      kernelSetup: described.kernel_setup,
+    }
+  }
+  catch (error) {
+    const failure = error as NodeJS.ErrnoException & { said?: string }
+    const unavailable = failure.code === 'ENOENT'
+      ? { missing: 'python' as const, detail: python, fix: 'make setup' }
+      : { missing: 'server' as const, detail: `\`nlpdeck describe\` failed: ${failure.said || failure.message}`, fix: 'make setup' }
+    if (options.mode !== 'dev') // the dev server's live session says it instead
+      console.log(`  nlpdeck: the toolkit could not describe the deck (${unavailable.detail}): run \`make setup\`; only the figures and recorded outputs are shown`)
+    return {
+      ...common,
+      ...fallback(options),
+      build: join(tmpdir(), `nlpdeck-${basename(options.userRoot)}`),
+      kernel: { url: null, token_file: null, dir: options.userRoot },
+      kernelSetup: '',
+      unavailable,
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 // Vite plugins the addon adds to every deck that enables it (Slidev calls this with the
-// resolved options, so the plugins know the deck's folder, headmatter and mode).
+// resolved options, so the plugins know the deck's folder and mode).
 import { realpathSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,7 +13,7 @@ import { livePython } from '../node/live'
 const HOLDER = dirname(realpathSync(fileURLToPath(new URL('..', import.meta.url))))
 const TOOLKIT = basename(HOLDER) === 'node_modules' ? dirname(HOLDER) : HOLDER
 
-export default defineVitePluginsSetup((options) => {
-  const deck = deckFiles(options, TOOLKIT)
+export default defineVitePluginsSetup(async (options) => {
+  const deck = await deckFiles(options, TOOLKIT) // asks the toolkit once (../node/deck.ts)
   return [deckModule(deck), figurePages(deck), livePython(deck, options)]
 })

@@ -6,7 +6,8 @@
 //
 // config.json: {"base": "http://localhost:PORT", "slide": 6, "chromium": "/usr/bin/chromium",
 //               "code": "<the slide's code>", "expect": "河岸", "mode": "live",
-//               "timeout": {"step": 60000, "recover": 2000}, "shot": "build/…png"}
+//               "timeout": {"step": 60000, "recover": 2000}, "shot": "build/…png",
+//               "state": the run's final state in "once" mode (default "ok")}
 // modes: "live" (run, raise, stream, interrupt, kill: the standby answers, restart),
 //        "once" (run the slide's code), "recorded" (a built deck: ▷ shows the record),
 //        "unavailable" (no kernel: the status says what to run, ▷ shows the record),
@@ -69,7 +70,7 @@ else if (opened && config.mode === 'follower') {
   })
 }
 else if (opened) {
-  await step('run the slide code', expectRun('ok', config.expect))
+  await step('run the slide code', expectRun(config.state ?? 'ok', config.expect))
   if (config.mode === 'live') {
     await step('run code that raises', async () => {
       await setCode(page, slide, 'raise ValueError("raised on purpose")')

@@ -83,22 +83,25 @@ export class LiveSession {
 
   async start(): Promise<void> {
     try {
-      this.settings = kernelSettings(this.deck)
-      const address = await this.address(this.settings)
+      if (this.deck.unavailable) // the toolkit could not describe the deck
+        throw new Unavailable(this.deck.unavailable.missing, this.deck.unavailable.detail, this.deck.unavailable.fix)
+      const settings = this.settings = kernelSettings(this.deck)
+      const address = await this.address(settings)
       if (this.stopped)
         return
-      const dir = this.settings.kind === 'remote' ? this.settings.dir : this.deck.root
-      const prelude = existsSync(this.deck.prelude) ? this.deck.prelude : undefined
-      const remotePrelude = prelude && this.settings.kind === 'remote'
-        ? join(dir, prelude.slice(this.deck.root.length))
-        : prelude
-      const remote = this.settings.kind === 'remote' ? this.settings : undefined
-      this.pool = new KernelPool(address, setupCode(dir, remotePrelude), {
+      const remote = settings.kind === 'remote' ? settings : undefined
+      const dir = remote ? remote.dir : this.deck.root
+      const prelude = this.deck.prelude && existsSync(this.deck.prelude) ? this.deck.prelude : undefined
+      const remotePrelude = prelude && remote ? join(dir, prelude.slice(this.deck.root.length)) : prelude
+      // Local kernels run the toolkit's Python, so they get its traceback hooks as check
+      // kernels do; a remote server needs nothing of nlpdeck, and its paths differ.
+      const setup = remote ? setupCode(dir, remotePrelude) : `${this.deck.kernelSetup}\n${setupCode(dir, prelude)}`
+      this.pool = new KernelPool(address, setup, {
         onActive: fresh => this.onActive(fresh),
         onReplaced: (why, standbyReady) => this.replaced(why, standbyReady),
         onStandby: ready => this.blocks.setKernel({ standby: ready }),
         onFailure: error => this.unavailable(error instanceof PreludeError
-          ? new Unavailable('prelude', error.message, relative(this.deck.toolkit, this.deck.prelude))
+          ? new Unavailable('prelude', error.message, relative(this.deck.toolkit, this.deck.prelude ?? this.deck.root))
           : new Unavailable('server', error.message, `see ${this.log.shown}`)),
         onOutage: outage => this.outage(outage),
         onKernels: remote ? ids => this.noteKernels(remote, ids) : undefined,
