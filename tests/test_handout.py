@@ -84,6 +84,17 @@ def test_deck_notebook_has_the_slides_code_in_order_with_titles():
     assert not any("from demos" in c or "import course" in c for c in code)
 
 
+def test_each_live_slide_links_its_notebook_and_the_last_slide_the_decks():
+    text = DECK.path.read_text(encoding="utf-8").splitlines()
+    slides = {s.number: "\n".join(text[s.start - 1 : s.end]) for s in DECK.deck.slides}
+    for block in recorded.live_blocks(DECK.deck):
+        demo = block.path.stem
+        assert f'href="/notebooks/{demo}.html"' in slides[block.slide]
+        assert f'href="/notebooks/{demo}.ipynb" download' in slides[block.slide]
+    last = max(slides)
+    assert f'href="/notebooks/{DECK.path.stem}.ipynb" download' in slides[last]
+
+
 def test_setup_cells_name_packages_models_and_how_to_cache_the_projects_own():
     cells = handout.setup_cells(
         ["torch==2.13.0"], ["sentence-transformers/all-MiniLM-L6-v2", "nlpdeck/bert-mini-chinese"]
