@@ -43,6 +43,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from nbformat import NotebookNode
+from packaging.version import Version
 
 from nlpdeck import demos, env, kernel, models, recorded
 from nlpdeck.files import write_atomic
@@ -240,8 +241,9 @@ def read_distributions(paths: Iterable[str]) -> set[str]:
 
 
 def pinned(used: set[str]) -> list[str]:
-    """``name==version`` for each distribution, as the notebook ran with it."""
-    return sorted(f"{name}=={importlib.metadata.version(name)}" for name in used)
+    """``name==version`` for each distribution, as the notebook ran with it (its public
+    version: ``torch==2.13.0``, not the local build ``2.13.0+cpu`` that PyPI lacks)."""
+    return sorted(f"{name}=={Version(importlib.metadata.version(name)).public}" for name in used)
 
 
 ADD_TO_CACHE = '''\
