@@ -18,7 +18,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: present test test-fast check figures export demos new bench setup system models models-fetch doctor lock
+.PHONY: present test test-fast check figures export demos handout new bench setup system models models-fetch doctor lock
 
 # A deck with live Python: set up, then Slidev's dev server, whose addon starts the deck's
 # jupyter-server (loopback, fresh token) and kernels with the prelude loaded, and stops
@@ -50,13 +50,16 @@ figures: setup
 	$(PY) -m nlpdeck figures $(DECK) $(if $(FIGURE),--target $(FIGURE))
 
 # A deck as PDF and one PNG per slide (build/slides/<name>/export/), by Debian's chromium.
-export: setup
+export: setup handout
 	$(PY) -m nlpdeck export $(DECK)
 
-# A deck's live demos (demos/*.py) run end to end and exported to HTML that the deck
-# links (its public/notebooks/; only demos changed since their last export).
-demos: setup
-	$(PY) -m nlpdeck demos $(DECK)
+# Take-home notebooks, in the deck's public/notebooks/ (the deck links them): each live
+# demo as .ipynb and .html, and the deck's code in slide order, each run alone in a fresh
+# kernel (only those whose code changed). `make demos` is the same.
+handout: setup
+	$(PY) -m nlpdeck handout $(DECK)
+
+demos: handout
 
 # A new deck, live from its first run: make new NAME=part3 [DECK_LANG=zh-CN]
 new: setup

@@ -1,4 +1,4 @@
-"""Command line: ``python -m nlpdeck doctor | check | figures | demos | present | export |
+"""Command line: ``python -m nlpdeck doctor | check | figures | handout | present | export |
 new | models | kernel-server | describe``.
 
 Every deck command takes the deck as ``[DECK]``: a Slidev markdown file or a deck's
@@ -117,12 +117,20 @@ def _describe(args: argparse.Namespace) -> int:
     return 0
 
 
-def _demos(args: argparse.Namespace) -> int:
-    from nlpdeck import demos, project
+def _handout(args: argparse.Namespace) -> int:
+    from nlpdeck import handout, project
+    from nlpdeck.reader import show_path
 
     deck = project.find(args.deck)
-    for path in deck.demo_files() if args.force else demos.stale(deck):
-        print(f"exported {path.name} -> {demos.export_html(path, deck)}")
+    try:
+        written = handout.write(deck, force=args.force)
+    except handout.HandoutError as error:
+        print(f"handout: {error}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"wrote {show_path(path)}")
+    if not written:
+        print(f"take-home notebooks in {show_path(deck.notebooks)} are current")
     return 0
 
 
@@ -187,12 +195,14 @@ def parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="one JSON object, as the addon reads it"
     )
     describe.set_defaults(run=_describe)
-    demo_cmd = commands.add_parser(
-        "demos", help="run a deck's demos and export them to HTML (those that changed)"
+    hand = commands.add_parser(
+        "handout",
+        help="take-home notebooks: each demo (.ipynb and .html) and the deck's code, "
+        "run alone (those whose code changed)",
     )
-    _deck_argument(demo_cmd)
-    demo_cmd.add_argument("--force", action="store_true", help="export every demo")
-    demo_cmd.set_defaults(run=_demos)
+    _deck_argument(hand)
+    hand.add_argument("--force", action="store_true", help="write every notebook again")
+    hand.set_defaults(run=_handout)
     figures = commands.add_parser("figures", help="rebuild a deck's stale figures")
     _deck_argument(figures)
     figures.add_argument(

@@ -62,7 +62,9 @@ def write(folder: Path, lang: str, title: str) -> list[Path]:
         target.write_text(text, encoding="utf-8")
         written.append(target)
     ignore = folder / ".gitignore"
-    ignore.write_text("# demos exported by `make demos`\npublic/notebooks/\n", encoding="utf-8")
+    ignore.write_text(
+        "# take-home notebooks written by `make handout`\npublic/notebooks/\n", encoding="utf-8"
+    )
     return [*written, ignore]
 
 

@@ -4,20 +4,28 @@ English sentence encoder, and the corpus vectors the figure build already comput
 Not a demo (its name starts with `_`): the demos import it, the deck shows none of it.
 """
 
+import os
 from functools import cache
 
 import numpy as np
 from sentence_transformers import SentenceTransformer
 
-from nlpdeck.figures.build import reusable_output
+try:  # in the deck: the figure build's cache; in a take-home notebook, encode here
+    from nlpdeck.figures.build import reusable_output
+except ImportError:
+
+    def reusable_output(name: str) -> None:
+        return None
+
 
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
 
 @cache
 def sentence_encoder() -> SentenceTransformer:
-    """MiniLM from the local cache, loaded on first use."""
-    return SentenceTransformer(MODEL, local_files_only=True)
+    """MiniLM, loaded on first use: from the local cache when offline (the deck), else
+    downloaded once (a take-home notebook)."""
+    return SentenceTransformer(MODEL, local_files_only=os.environ.get("HF_HUB_OFFLINE") == "1")
 
 
 def corpus_vectors(texts: list[str], cached: str) -> np.ndarray:
