@@ -33,9 +33,10 @@ PARALLEL := -n 2 --dist loadgroup --no-loadscope-reorder
 test: setup
 	$(PY) -m pytest $(PARALLEL)
 
-# After an edit: what needs no browser, dev server, full figure build, export or package
+# After an edit: what needs no browser, dev server, full figure build, export, package or
+# take-home notebook run
 # (reader, lint, the figure engine on its fixture, kernels, each deck's slide-code check).
-FAST := not (browser or devserver or figures or export or package)
+FAST := not (browser or devserver or figures or export or package or handout)
 test-fast: setup
 	$(PY) -m pytest -m "$(FAST)"
 

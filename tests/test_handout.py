@@ -145,6 +145,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.mark.kernel
+@pytest.mark.handout
 @pytest.mark.parametrize("demo", [p.stem for p in DECK.demo_files()])
 def test_demo_notebook_runs_alone_and_prints_what_the_slide_showed(built, demo):
     book = nbformat.read(built[demo], as_version=4)
@@ -163,6 +164,7 @@ def test_demo_notebook_runs_alone_and_prints_what_the_slide_showed(built, demo):
 
 
 @pytest.mark.kernel
+@pytest.mark.handout
 def test_a_written_notebook_is_current_until_its_code_changes(built):
     target = built["bank"]
     book = handout.demo_notebook(DECK.demos_dir / "bank.py", DECK)
@@ -172,6 +174,7 @@ def test_a_written_notebook_is_current_until_its_code_changes(built):
 
 
 @pytest.mark.kernel
+@pytest.mark.handout
 def test_a_participant_runs_the_downloaded_notebook_with_its_own_setup(built, tmp_path):
     """As downloaded, set-up cells included (pip finds the pinned packages installed;
     the model is in the cache already), top to bottom, in an empty folder."""
@@ -188,7 +191,7 @@ def test_a_participant_runs_the_downloaded_notebook_with_its_own_setup(built, tm
 
 
 @pytest.mark.kernel
-@pytest.mark.slow
+@pytest.mark.handout
 def test_deck_notebook_runs_alone_and_its_live_cells_print_the_recorded_outputs():
     book, read = handout.execute_alone(handout.deck_notebook(DECK))
     records = recorded.load(DECK.records)
