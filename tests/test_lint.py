@@ -1,4 +1,7 @@
 import dataclasses
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -541,3 +544,23 @@ def test_notebook_syntax_is_python_as_the_kernel_runs_it(tmp_path):
     assert [
         (f.line, f.rule, f.message.split(" is ")[0]) for f in lint.lint(project.load(deck))
     ] == [(26, "undefined-name", "name 'later'")]
+
+
+@pytest.mark.slow  # two pytest runs, each importing the toolkit
+def test_pytest_fails_a_deck_on_errors_and_shows_warnings(tmp_path):
+    """The plugin's ``::lint`` item: warnings go to pytest's warnings summary, at the
+    markdown line; errors fail the item."""
+    for name in ("starter", "labels"):
+        shutil.copytree(STRANGERS / name, tmp_path / name)
+    run = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", tmp_path]
+    starter = subprocess.run(
+        [*run, "starter/slides.md"], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert starter.returncode == 0, starter.stdout
+    assert "1 passed, 4 warnings" in starter.stdout
+    assert "slides.md:4: LintWarning: starter/slides.md:4: warning remote-asset" in starter.stdout
+    labels = subprocess.run(
+        [*run, "labels/slides.md"], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert labels.returncode == 1, labels.stdout
+    assert "labels/slides.md:19: error undefined-name: name 'loader'" in labels.stdout
