@@ -12,6 +12,7 @@ every block, in order, writes the record; a run of some (``-k``) does not.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -136,6 +137,9 @@ class LintItem(pytest.Item):
         failing = lint.failing(self.parent.deck, findings)
         if failing:
             raise LintFailure(failing)
+        for finding in findings:  # advice: in pytest's warnings summary
+            if not finding.pending:
+                warnings.warn_explicit(str(finding), LintWarning, str(finding.path), finding.line)
         pending = [f for f in findings if f.pending]
         if pending:
             names = ", ".join(sorted({str(f.pending) for f in pending}))
@@ -150,6 +154,10 @@ class LintItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"{self.path.name}::lint"
+
+
+class LintWarning(UserWarning):
+    """A deck lint warning that does not fail the deck (see ``nlpdeck.lint.rules``)."""
 
 
 class LintFailure(Exception):

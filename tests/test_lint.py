@@ -1,4 +1,7 @@
 import dataclasses
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -334,12 +337,13 @@ def test_python_in_ts_fences_and_an_undefined_name_stay_reported(capsys):
     assert "lint: 2 errors, 2 warnings (2 failing)" in capsys.readouterr().out
 
 
-def test_a_finding_prints_as_linters_print_them():
-    (finding,) = [f for f in lint.lint(project.load(STRANGERS / "labels" / "slides.md"))][2:3]
+def test_a_finding_prints_as_linters_print_them(monkeypatch):
+    monkeypatch.chdir(STRANGERS)  # paths are shown from the working folder
+    finding = lint.lint(project.load(STRANGERS / "labels" / "slides.md"))[2]
     assert str(finding) == (
-        f"{finding.path}:19: error undefined-name: name 'loader' is used but no earlier "
+        "labels/slides.md:19: error undefined-name: name 'loader' is used but no earlier "
         "block defines it: define it (or import it) in this block or one before (slide 2)"
-    ).replace(str(finding.path), lint.finding.show_path(finding.path))
+    )
 
 
 def test_a_loop_reads_what_it_binds(tmp_path):
@@ -466,6 +470,7 @@ def test_a_config_lint_does_not_understand_is_an_error_at_its_line(tmp_path):
     assert "'remote-assets' is neither a setting" in messages
     assert "web-fonts: 'loud' is not a severity: give one of error, warning, off" in messages
     assert "offline: 'yes': give true or false" in messages
+    assert config.read(project.load(deck)).severity["web-fonts"] == "warning"  # the default
 
 
 def test_comments_turn_findings_off(tmp_path):
@@ -539,3 +544,23 @@ def test_notebook_syntax_is_python_as_the_kernel_runs_it(tmp_path):
     assert [
         (f.line, f.rule, f.message.split(" is ")[0]) for f in lint.lint(project.load(deck))
     ] == [(26, "undefined-name", "name 'later'")]
+
+
+@pytest.mark.slow  # two pytest runs, each importing the toolkit
+def test_pytest_fails_a_deck_on_errors_and_shows_warnings(tmp_path):
+    """The plugin's ``::lint`` item: warnings go to pytest's warnings summary, at the
+    markdown line; errors fail the item."""
+    for name in ("starter", "labels"):
+        shutil.copytree(STRANGERS / name, tmp_path / name)
+    run = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", tmp_path]
+    starter = subprocess.run(
+        [*run, "starter/slides.md"], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert starter.returncode == 0, starter.stdout
+    assert "1 passed, 4 warnings" in starter.stdout
+    assert "slides.md:4: LintWarning: starter/slides.md:4: warning remote-asset" in starter.stdout
+    labels = subprocess.run(
+        [*run, "labels/slides.md"], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert labels.returncode == 1, labels.stdout
+    assert "labels/slides.md:19: error undefined-name: name 'loader'" in labels.stdout

@@ -38,10 +38,13 @@ class Config:
         """Whether the finding makes ``check`` (and the pytest ``::lint`` item) fail."""
         if finding.pending:
             return False
-        return finding.severity == ERROR or (self.strict or strict) and finding.severity == WARNING
+        warnings_fail = self.strict or strict
+        return finding.severity == ERROR or (warnings_fail and finding.severity == WARNING)
 
 
 def read(project: DeckProject) -> Config:
+    """The deck's settings over the rules' defaults; a setting not understood keeps the
+    default and is a ``lint-config`` finding."""
     settings = project.lint
     severity = {rule.id: rule.severity for rule in RULES.values()}
     problems = list(_problems(settings, project))
@@ -50,7 +53,7 @@ def read(project: DeckProject) -> Config:
     targets = settings.get("figure-targets", project.targets_file.is_file())
     severity["figure-untracked"] = ERROR if targets is True else OFF
     for key, value in settings.items():
-        if key in RULES:
+        if key in RULES and (value is False or value in SEVERITIES):
             severity[key] = OFF if value is False else str(value)
     return Config(severity, strict=settings.get("warnings") == ERROR, problems=problems)
 
