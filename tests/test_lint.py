@@ -546,7 +546,6 @@ def test_notebook_syntax_is_python_as_the_kernel_runs_it(tmp_path):
     ] == [(26, "undefined-name", "name 'later'")]
 
 
-@pytest.mark.slow  # two pytest runs, each importing the toolkit
 def test_pytest_fails_a_deck_on_errors_and_shows_warnings(tmp_path):
     """The plugin's ``::lint`` item: warnings go to pytest's warnings summary, at the
     markdown line; errors fail the item."""
