@@ -500,7 +500,7 @@ def test_comments_turn_findings_off(tmp_path):
 
 
 def test_part2_keeps_zero_findings_under_strict():
-    deck = project.find(env.SLIDES_DIR / "part2")
+    deck = project.find(env.ROOT / "slides" / "part2")
     settings = config.read(deck)
     assert settings.strict
     assert {settings.severity[r] for r in ("remote-asset", "web-fonts", "figure-untracked")} == {
