@@ -338,6 +338,7 @@ def bench_live_faults() -> None:
     took: dict[str, float] = {}
 
     def ok(port: int, since: float, what: str) -> None:
+        wait_state(port, lambda s: s["kernel"]["phase"] == "ready", 300, "a kernel")
         block = run_block(port, seconds=300)
         assert block["state"] == "ok", block
         took[what] = time.perf_counter() - since
@@ -370,7 +371,6 @@ def bench_live_faults() -> None:
             launcher.kill()
             since = time.perf_counter()
             assert served.wait_for(re.compile("the Jupyter server stopped"), 60)
-            wait_state(port, lambda s: s["kernel"]["phase"] == "ready", 300, "a new server")
             ok(port, since, "local kernel server killed")
             assert live_state(port)["kernel"]["phase"] == "ready"
     print("live faults (small deck; seconds from the fault to the next successful run)")

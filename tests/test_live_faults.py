@@ -28,8 +28,10 @@ from typing import Any
 
 import psutil
 import pytest
+from browser_tools import run_script
 from live_tools import (
     EXPECTED,
+    LIVE_SLIDE,
     DelayProxy,
     RemoteJupyter,
     block_of,
@@ -49,6 +51,7 @@ from nlpdeck import present, project
 
 pytestmark = [pytest.mark.devserver, pytest.mark.kernel]
 
+SCRIPT = Path(__file__).parent / "browser" / "live_runner.mjs"
 KILL = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
 RECOVER_S = 120  # liveness bound: a kernel and its prelude on a busy machine
 
@@ -135,12 +138,25 @@ def test_a_remote_kernel_killed_from_a_slide(remote):
         raise AssertionError(f"{error}\n{remote.server.kernels()}\n{remote.log()}") from None
 
 
-def test_a_remote_server_killed_and_started_again(remote):
+@pytest.mark.browser
+def test_a_remote_server_killed_and_started_again(remote, tmp_path):
     remote.server.kill()
     wait_state(remote.port, kernel_is("unavailable", "unreachable"), 60, "unreachable")
     status, answer = command(remote.port, "restart")
     assert status == 409 and "unreachable" in answer, answer  # ↻ says why not
     remote.alive()
+    # the audience's window keeps the deck; its status line says it in the deck's language
+    config = {"slide": LIVE_SLIDE, "mode": "paused", "fix": remote.proxy.url, "expect": EXPECTED}
+    timeout = {"step": 180_000, "recover": 2_000}
+    report = run_script(
+        SCRIPT, {"base": f"http://localhost:{remote.port}", "timeout": timeout, **config}, tmp_path
+    )
+    assert report["opened"] and all(s["ok"] for s in report["steps"]), json.dumps(report, indent=1)
+    said = report["steps"][0]["text"]
+    assert "无法连接" in said and "正在重试" in said, said
+    assert not re.search(
+        r"[A-Za-z]{3,}", said.replace(remote.proxy.url, "").replace("Jupyter", "")
+    ), said
     remote.server.start()
     started = time.monotonic()
     state = wait_state(remote.port, kernel_is("ready"), RECOVER_S, "fresh kernels, unasked")

@@ -118,7 +118,8 @@ export function liveOutputs(view: EditorView, code: string, execute: boolean): C
     const block = shared(view.id)
     const actions = {
       interrupt: { label: text.interrupt, run: () => void command('interrupt').then(refused => note(local, refused)) },
-      restart: { label: text.restart, run: () => void command('restart').then(refused => note(local, refused)) },
+      // while the server does not answer, the status line already says why ↻ cannot help
+      restart: { label: text.restart, run: () => paused() || void command('restart').then(refused => note(local, refused)) },
     }
     watchEffect(() => {
       const [state, line, buttons] = describe(block, kernel.value, local, actions)
@@ -136,6 +137,10 @@ export function liveOutputs(view: EditorView, code: string, execute: boolean): C
   if (execute)
     start(view, code, entry.local)
   return entry.outputs
+}
+
+function paused(): boolean {
+  return kernel.value.phase === 'unavailable' && PASSING.includes(kernel.value.missing!)
 }
 
 function start(view: EditorView, code: string, local: Local): void {

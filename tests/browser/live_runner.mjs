@@ -11,6 +11,7 @@
 // modes: "live" (run, raise, stream, interrupt, kill: the standby answers, restart),
 //        "once" (run the slide's code), "recorded" (a built deck: ▷ shows the record),
 //        "unavailable" (no kernel: the status says what to run, ▷ shows the record),
+//        "paused" (the kernels' server does not answer: the status says so, ▷ shows the record),
 //        "follower" (a read-only device: outputs yes, runs no).
 // report.json: {"opened", "steps": [{"name", "ok", "ms", ...}], "console": [...],
 //               "requests": [live-endpoint requests], "placeholder": Slidev's own text seen}
@@ -50,6 +51,13 @@ else if (opened && config.mode === 'unavailable') {
     if (status.state !== 'unavailable' || !status.text.includes(config.fix))
       throw new Error(JSON.stringify(status))
     return status
+  })
+  await step('show the recorded output', () => run(page, slide, stepMs, (s, out) => out.includes(config.expect)))
+}
+else if (opened && config.mode === 'paused') {
+  await step('say the server does not answer', async () => {
+    await until(page, slide, s => s.state === 'paused' && s.text.includes(config.fix), stepMs)
+    return view.status()
   })
   await step('show the recorded output', () => run(page, slide, stepMs, (s, out) => out.includes(config.expect)))
 }

@@ -212,9 +212,12 @@ export class LiveSession {
   }
 
   private outage(outage: Outage | undefined): void {
-    if (this.stopped)
-      return
+    if (this.stopped || (outage && this.blocks.kernel.missing === 'restarting'))
+      return // the local server is being restarted: the status line says that
     if (!outage) {
+      const shown = this.blocks.kernel.missing
+      if (shown !== 'unreachable' && shown !== 'forbidden')
+        return // none was said
       this.log.say('the Jupyter server answers again; starting fresh kernels if it lost ours')
       this.blocks.setKernel({ phase: 'starting', missing: undefined, detail: undefined, fix: undefined })
       return
