@@ -182,3 +182,28 @@ def test_pytest_items_reuse_the_record_and_force_runs_them(deck):
     assert "3 passed" in second and "3 blocks unchanged, results from" in second
     forced = pytest_run("--force-check")
     assert "3 passed" in forced and "blocks unchanged" not in forced
+
+
+def test_the_check_ends_with_times_and_names_a_block_that_became_slower(tmp_path, capsys):
+    folder = tmp_path / "timed"
+    (folder / "data").mkdir(parents=True)
+    (folder / "data" / "pause.txt").write_text("0", encoding="utf-8")
+    (folder / "slides.md").write_text(
+        "# Wait\n\n```python\nimport time\nfrom pathlib import Path\n\n"
+        "time.sleep(float(Path('data/pause.txt').read_text()))\n```\n\n---\n\n"
+        "# Then\n\n```python\nprint('done')\n```\n",
+        encoding="utf-8",
+    )
+    deck = folder / "slides.md"
+    try:
+        first = run(deck, capsys)
+        assert "slowest: slide 1 block 1 (line 3)" in first or "slowest: slide 2" in first
+        assert "slower than the previous check" not in first
+        (folder / "data" / "pause.txt").write_text("1.5", encoding="utf-8")
+        second = run(deck, capsys)
+        assert "changed: reads" in second
+        assert "slowest: slide 1 block 1 (line 3) 1." in second
+        assert "slower than the previous check: slide 1 block 1 (line 3) 1." in second
+        assert "slide 2 block" not in second.partition("slower than")[2]
+    finally:
+        shutil.rmtree(project.load(deck).build_dir, ignore_errors=True)
