@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from nlpdeck import check, check_record, env, project
+from nlpdeck.kernel import DEFAULT_TIMEOUT
 
 pytestmark = pytest.mark.kernel
 
@@ -162,7 +163,7 @@ def test_another_environment_is_not_trusted(deck, capsys):
     assert ran(out) and "environment" in out
 
 
-def test_pytest_items_reuse_the_record_and_force_runs_them(deck):
+def test_pytest_items_reuse_the_record_and_force_runs_them(deck, capsys):
     def pytest_run(*args: str) -> str:  # the block items (lint wants a recorded output first)
         done = subprocess.run(
             [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-k", "block", str(deck)]
@@ -182,6 +183,10 @@ def test_pytest_items_reuse_the_record_and_force_runs_them(deck):
     assert "3 passed" in second and "3 blocks unchanged, results from" in second
     forced = pytest_run("--force-check")
     assert "3 passed" in forced and "blocks unchanged" not in forced
+    (deck.parent / "data" / "words.txt").write_text("kiwi\n", encoding="utf-8")
+    assert check.main(deck, timeout=DEFAULT_TIMEOUT) == 0  # as make check runs it
+    assert "running 3 blocks; changed: reads" in capsys.readouterr().out
+    assert "3 blocks unchanged, results from" in pytest_run()  # one record serves both
 
 
 def test_the_check_ends_with_times_and_names_a_block_that_became_slower(tmp_path, capsys):
