@@ -9,7 +9,8 @@ kernel, when nothing the check depends on changed (contents, by sha256; never mt
                the blocks, prelude and demos import, transitively, with the toolkit's
                own check code (found as the figure build finds a target's code);
 - ``locks``    the lock files of the repository and the deck;
-- ``models``   every revision in the local model cache (its ``refs``);
+- ``models``   the model catalog and every revision in the local model cache (its
+               ``refs``): a block that needs an absent model is skipped until it is there;
 - ``environment`` the interpreter (path, version), platform, host and the installed
                distributions with their versions: a record from another machine or
                environment is never trusted;
@@ -34,6 +35,7 @@ import json
 import platform
 import socket
 import sys
+import sysconfig
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -71,9 +73,9 @@ def _label(file: Path, project: DeckProject) -> str:
 
 def environment() -> dict[str, str]:
     """What makes results of one machine and environment not those of another."""
-    found = sorted(
-        f"{d.metadata['Name']}=={d.version}@{d.locate_file('')}"
-        for d in importlib.metadata.distributions()
+    where = sorted({sysconfig.get_path("purelib"), sysconfig.get_path("platlib")})
+    found = sorted(  # the environment's own packages, whatever sys.path a process adds
+        {f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions(path=where)}
     )
     return {
         "python": sys.executable,
@@ -115,7 +117,10 @@ def depends(project: DeckProject, blocks: Sequence[CodeBlock], timeout: float) -
         "blocks": [_block(b) for b in blocks],
         "code": {_label(p, project): sha256_file(p) for p in code_files(project, blocks)},
         "locks": {_label(p, project): sha256_file(p) for p in locks if p.is_file()},
-        "models": {r.relative_to(hub).as_posix(): r.read_text(encoding="ascii") for r in refs},
+        "models": {
+            "catalog": sha256_file(models.CATALOG_FILE) if models.CATALOG_FILE.is_file() else "",
+            **{r.relative_to(hub).as_posix(): r.read_text(encoding="ascii") for r in refs},
+        },
         "environment": environment(),
         "timeout": timeout,
     }

@@ -20,7 +20,12 @@ _opened: set[str] = set()
 def watch(folders: list[str]) -> None:
     """Remember every file under ``folders`` opened for reading from now on (audit hooks
     cannot be removed: this lasts for the kernel's life, which is the check's)."""
-    roots = tuple(os.path.join(os.path.realpath(f), "") for f in folders)
+    # as given and resolved: most opens (every import) are told apart by prefixes alone;
+    # the environment may lie inside the repository (.venv): its files are no deck's data
+    roots = tuple(
+        {os.path.join(w(f), "") for f in folders for w in (os.path.abspath, os.path.realpath)}
+    )
+    environment = tuple({os.path.join(p, "") for p in (sys.prefix, sys.base_prefix)})
     writing = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
@@ -29,9 +34,13 @@ def watch(folders: list[str]) -> None:
         mode, flags = args[1], args[2]
         if (mode is not None and any(c in mode for c in "wax+")) or (flags or 0) & writing:
             return
-        path = os.path.realpath(os.fsdecode(args[0]))
-        if path.startswith(roots) and "__pycache__" not in path:
-            _opened.add(path)
+        path = os.path.abspath(os.fsdecode(args[0]))
+        if (
+            path.startswith(roots)
+            and not path.startswith(environment)
+            and "__pycache__" not in path
+        ):
+            _opened.add(os.path.realpath(path))
 
     sys.addaudithook(hook)
 

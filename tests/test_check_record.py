@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from nlpdeck import check, check_record, env, project
+from nlpdeck.kernel import DEFAULT_TIMEOUT
 
 pytestmark = pytest.mark.kernel
 
@@ -163,10 +164,10 @@ def test_another_environment_is_not_trusted(deck, capsys):
     assert ran(out) and "environment" in out
 
 
-def test_pytest_items_reuse_the_record_and_force_runs_them(deck):
-    def pytest_run(*args: str) -> str:  # the block items (lint wants a recorded output first)
+def test_pytest_items_reuse_the_record_and_force_runs_them(deck, capsys):
+    def pytest_run(*args: str, select: str = "block") -> str:  # lint wants a live record
         done = subprocess.run(
-            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-k", "block", str(deck)]
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-k", select, str(deck)]
             + list(args),
             cwd=env.ROOT,
             capture_output=True,
@@ -177,9 +178,40 @@ def test_pytest_items_reuse_the_record_and_force_runs_them(deck):
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 
+    some = pytest_run(select="slide-1 or slide-2")  # blocks 1 and 2 only: no record
+    assert "2 passed" in some and not check_record.path(project.load(deck)).exists()
     first = pytest_run()
     assert "3 passed" in first and "blocks unchanged" not in first
     second = pytest_run()
     assert "3 passed" in second and "3 blocks unchanged, results from" in second
     forced = pytest_run("--force-check")
     assert "3 passed" in forced and "blocks unchanged" not in forced
+    (deck.parent / "data" / "words.txt").write_text("kiwi\n", encoding="utf-8")
+    assert check.main(deck, timeout=DEFAULT_TIMEOUT) == 0  # as make check runs it
+    assert "running 3 blocks; changed: reads" in capsys.readouterr().out
+    assert "3 blocks unchanged, results from" in pytest_run()  # one record serves both
+
+
+def test_the_check_ends_with_times_and_names_a_block_that_became_slower(tmp_path, capsys):
+    folder = tmp_path / "timed"
+    (folder / "data").mkdir(parents=True)
+    (folder / "data" / "pause.txt").write_text("0", encoding="utf-8")
+    (folder / "slides.md").write_text(
+        "# Wait\n\n```python\nimport time\nfrom pathlib import Path\n\n"
+        "time.sleep(float(Path('data/pause.txt').read_text()))\n```\n\n---\n\n"
+        "# Then\n\n```python\nprint('done')\n```\n",
+        encoding="utf-8",
+    )
+    deck = folder / "slides.md"
+    try:
+        first = run(deck, capsys)
+        assert "slowest: slide 1 block 1 (line 3)" in first or "slowest: slide 2" in first
+        assert "slower than the previous check" not in first
+        (folder / "data" / "pause.txt").write_text("1.5", encoding="utf-8")
+        second = run(deck, capsys)
+        assert "changed: reads" in second
+        assert "slowest: slide 1 block 1 (line 3) 1." in second
+        assert "slower than the previous check: slide 1 block 1 (line 3) 1." in second
+        assert "slide 2 block" not in second.partition("slower than")[2]
+    finally:
+        shutil.rmtree(project.load(deck).build_dir, ignore_errors=True)
