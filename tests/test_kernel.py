@@ -126,3 +126,19 @@ def test_dead_kernel_is_named_and_later_blocks_fail_with_it(tmp_path):
     assert isinstance(results[0].error, KernelDiedError)
     assert "kernel died" in str(results[1].error)
     assert results[1].block.slide == 2
+
+
+@pytest.mark.kernel
+def test_a_kernel_names_the_markdown_line_only_while_the_code_stands_there(tmp_path):
+    """Live kernels outlive edits of the deck: a location the file no longer holds is
+    not used (the traceback would show another line's text)."""
+    deck = tmp_path / "slides.md"
+    deck.write_text("# A\n\n```python\nnumbers = [1, 2]\nnumbers[5]\n```\n")
+    with DeckRunner(project.load(deck), timeout=60) as runner:
+        (block,) = runner.blocks
+        before = runner.run(block)
+        deck.write_text("# A\n\nnew text above the block\n\n" + deck.read_text()[5:])
+        after = runner.run(block)
+    assert before.error is not None and after.error is not None
+    assert f"{deck}:5" in before.error.traceback
+    assert str(deck) not in after.error.traceback and "IndexError" in after.error.traceback

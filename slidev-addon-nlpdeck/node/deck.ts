@@ -17,7 +17,7 @@ import type { ResolvedSlidevOptions } from '@slidev/types'
 import type { Plugin } from 'vite'
 import type { Missing } from '../shared/live'
 import { execFile } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join, relative, resolve } from 'node:path'
 
@@ -48,7 +48,7 @@ export interface KernelDeclared {
 }
 
 export interface DeckFiles {
-  root: string // the deck's folder (Slidev's userRoot, Vite's root)
+  root: string // the deck's folder (Slidev's userRoot, Vite's root), symbolic links resolved
   entry: string // the deck's markdown file
   lang: string // Slidev's `lang`
   figures: string // absolute
@@ -96,7 +96,7 @@ function fallback(options: ResolvedSlidevOptions): Pick<DeckFiles, 'lang' | 'fig
   const headmatter = options.data.headmatter as Record<string, unknown>
   const declared = (headmatter.nlpdeck ?? {}) as Record<string, unknown>
   const path = (key: string, otherwise: string) =>
-    resolve(options.userRoot, typeof declared[key] === 'string' ? declared[key] : otherwise)
+    resolve(realpathSync(options.userRoot), typeof declared[key] === 'string' ? declared[key] : otherwise)
   return {
     lang: typeof headmatter.lang === 'string' ? headmatter.lang : 'en',
     figures: path('figures', 'image'),
@@ -107,11 +107,12 @@ function fallback(options: ResolvedSlidevOptions): Pick<DeckFiles, 'lang' | 'fig
 /** The deck Slidev serves, as the toolkit describes it (`toolkit`: the addon's parent). */
 export async function deckFiles(options: ResolvedSlidevOptions, toolkit: string): Promise<DeckFiles> {
   const python = process.env.NLPDECK_PYTHON || join(toolkit, '.venv', 'bin', 'python')
-  const common = { root: options.userRoot, entry: options.entry, toolkit, python }
+  const common = { entry: options.entry, toolkit, python }
   try {
     const described = await describe(python, options.entry, toolkit)
     return {
       ...common,
+      root: described.dir, // its paths have symbolic links resolved, as has `dir`
       lang: described.lang,
       figures: described.figures,
       records: described.records,
@@ -130,6 +131,7 @@ export async function deckFiles(options: ResolvedSlidevOptions, toolkit: string)
       console.log(`  nlpdeck: the toolkit could not describe the deck (${unavailable.detail}): run \`make setup\`; only the figures and recorded outputs are shown`)
     return {
       ...common,
+      root: realpathSync(options.userRoot),
       ...fallback(options),
       build: join(tmpdir(), `nlpdeck-${basename(options.userRoot)}`),
       kernel: { url: null, token_file: null, dir: options.userRoot },
