@@ -94,28 +94,38 @@ function inspect(title) {
 }
 
 /**
- * Open a slide at a click step and wait until it has rendered. Slidev mounts the other
- * slides in the background (one holds bertviz's frame, whose scripts load through
- * require.js), so on busy cores the whole page's network may not fall quiet for minutes:
- * wait for quiet only so long, then for this slide's own images, which `inspect` judges.
+ * Show a slide at a click step and wait until it has rendered. Only the first step loads
+ * the page; every later one is reached inside it with Slidev's own navigation, as a
+ * presenter's keys do (a page load per step fetched Slidev's hundreds of dev-server
+ * modules again, most of this test's time). Slidev mounts the other slides in the
+ * background (one holds bertviz's frame, whose scripts load through require.js), so on
+ * busy cores the page's network may not fall quiet for minutes: wait for quiet only so
+ * long, then for this slide's own images, which `inspect` judges.
  */
-async function open(url) {
-  await page.goto(url, { waitUntil: 'load' })
-  await page.waitForLoadState('networkidle', { timeout: 60000 }).catch(() => {})
-  await page.waitForFunction(() => {
-    const no = window.__slidev__?.nav.currentSlideNo
-    return no && [...document.querySelectorAll(`.slidev-page-${no} img`)].every(img => img.complete)
-  }, null, { timeout: 60000 }).catch(() => {})
+async function open(number, clicks) {
+  const url = `${config.base}/${number}${clicks ? `?clicks=${clicks}` : ''}`
+  const inPage = page.url().startsWith(config.base)
+    && await page.evaluate(([n, c]) => window.__slidev__.nav.go(n, c).then(() => true), [number, clicks])
+      .catch(() => false) // the page reloaded meanwhile (Vite does on a late dependency)
+  if (!inPage) {
+    await page.goto(url, { waitUntil: 'load' })
+    await page.waitForLoadState('networkidle', { timeout: 60000 }).catch(() => {})
+  }
+  await page.waitForFunction(([n, c]) => {
+    const nav = window.__slidev__?.nav
+    return nav && nav.currentSlideNo === n && (c === 0 || nav.clicks >= c)
+      && [...document.querySelectorAll(`.slidev-page-${n} img`)].every(img => img.complete)
+  }, [number, clicks], { timeout: 60000 }).catch(() => {})
 }
 
 const report = { slides: [], network, console: consoleErrors }
 for (const slide of config.slides) {
   where = `slide ${slide.number}`
-  await open(`${config.base}/${slide.number}`)
+  await open(slide.number, 0)
   const total = await page.evaluate(() => window.__slidev__.nav.clicksTotal)
   for (let clicks = 0; clicks <= total; clicks++) {
     where = `slide ${slide.number}, click ${clicks}`
-    if (clicks > 0) await open(`${config.base}/${slide.number}?clicks=${clicks}`)
+    if (clicks > 0) await open(slide.number, clicks)
     await page.evaluate(() => document.fonts.ready)
     // media elements report their size once metadata has loaded
     await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.readyState >= 1 || v.error), null, { timeout: 10000 }).catch(() => {})
