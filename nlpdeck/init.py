@@ -1,8 +1,8 @@
 """``nlpdeck init [FOLDER]``: add nlpdeck to an existing Slidev project, disturbing nothing.
 
 For each deck of the project (or the deck given) it enables the addon in the headmatter
-(``addons: [nlpdeck]``; one line is added to the headmatter where ruamel.yaml's round
-trip places it, so comments, quotes, indents and key order stay) and writes the deck's kernel prelude if it
+(``addons: [nlpdeck]``: one line is added where ruamel.yaml's round trip places it, so
+comments, quotes, indents and key order stay) and writes the deck's kernel prelude if it
 has none; for the project it adds the addon as an npm dev dependency (``package.json``
 keeps its indent and key order). pytest needs nothing more: nlpdeck's plugin collects
 every ``slides.md`` (``node_modules`` and hidden folders are never searched). It prints

@@ -63,12 +63,12 @@ def write(folder: Path, lang: str, title: str) -> list[Path]:
         text = Template(source.read_text(encoding="utf-8")).substitute(values)
         target.write_text(text, encoding="utf-8")
         written.append(target)
-    text = folder / "data" / "zen-of-python.txt"
-    text.parent.mkdir(exist_ok=True)
-    text.write_text(zen_of_python(), encoding="utf-8")
+    data = folder / "data" / "zen-of-python.txt"
+    data.parent.mkdir(exist_ok=True)
+    data.write_text(zen_of_python(), encoding="utf-8")
     ignore = folder / ".gitignore"
     ignore.write_text("# demos exported by `nlpdeck demos`\npublic/notebooks/\n", encoding="utf-8")
-    return [*written, text, ignore]
+    return [*written, data, ignore]
 
 
 def main(folder: Path, lang: str, title: str | None) -> int:
