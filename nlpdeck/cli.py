@@ -1,8 +1,9 @@
 """Command line: ``python -m nlpdeck doctor | check | figures | handout | present | export |
-new | models | kernel-server | describe``.
+new | init | models | kernel-server | describe``.
 
 Every deck command takes the deck as ``[DECK]``: a Slidev markdown file or a deck's
-folder; without it, the repository's one deck (with several, the error lists them).
+folder; without it, the one deck of the project here (with several, the error lists
+them). The project is found from the deck (:mod:`nlpdeck.env`).
 The offline environment is activated before any Hugging Face import, except for
 ``models fetch``, the one command that is meant to reach the Hub.
 """
@@ -148,6 +149,14 @@ def _new(args: argparse.Namespace) -> int:
     return scaffold.main(Path(args.folder), args.lang, args.title)
 
 
+def _init(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from nlpdeck import init
+
+    return init.main(Path(args.folder))
+
+
 def _check(args: argparse.Namespace) -> int:
     from nlpdeck import check
 
@@ -220,6 +229,13 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--lang", choices=("en", "zh-CN"), default="en", help="the deck's language")
     new.add_argument("--title", help="the deck's title (default: from the folder name)")
     new.set_defaults(run=_new)
+    init = commands.add_parser(
+        "init", help="add nlpdeck to a Slidev project: the addon, a prelude, the npm package"
+    )
+    init.add_argument(
+        "folder", nargs="?", default=".", help="the project's folder or a deck (default: here)"
+    )
+    init.set_defaults(run=_init)
     model_cmd = commands.add_parser("models", help="the local model cache")
     model_sub = model_cmd.add_subparsers(dest="action", required=True)
     model_sub.add_parser(

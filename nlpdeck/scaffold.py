@@ -1,21 +1,24 @@
-"""``make new NAME=<name>`` (``python -m nlpdeck new slides/<name> [--lang en|zh-CN]``):
-a new deck that is live from its first run, with no file to edit.
+"""``nlpdeck new <folder> [--lang en|zh-CN]``: a new deck that is live from its first
+run, with no file to edit.
 
 The deck is written from ``templates/deck/`` in the deck's language: a title slide, a
 ``{monaco-run}`` Python block whose demo the prelude loads, a figure drawn by a figure
-target from real text (shared course corpora), and a ``magic-move`` code block. Then its
-figure is built and its slide code checked, so its recorded output exists and
-``make check``, ``make export`` and ``make present`` work at once.
+target from real text (the Zen of Python, which ships with Python, written into the
+deck's ``data/``), and a ``magic-move`` code block. Then its figure is built and its
+slide code checked, so its recorded output exists and ``nlpdeck check``, ``nlpdeck
+export`` and ``nlpdeck present`` work at once. It names the addon as any deck names an
+installed addon (``addons: [nlpdeck]``); ``nlpdeck init`` installs it where it is not.
 """
 
 from __future__ import annotations
 
-import os
+import contextlib
+import io
 import tomllib
 from pathlib import Path
 from string import Template
 
-from nlpdeck import addons, env, project
+from nlpdeck import addons, project
 from nlpdeck.reader import show_path
 
 ADDON = "nlpdeck"
@@ -39,19 +42,18 @@ def words(lang: str, title: str, addon: str) -> dict[str, str]:
     return found
 
 
-def addon_reference(folder: Path) -> str:
-    """How the deck names the addon: ``nlpdeck`` where Slidev finds the installed package
-    (any deck inside the repository), else the addon's folder as a relative path."""
-    if addons.addon_folder(ADDON, folder) is not None:
-        return ADDON
-    return os.path.relpath(env.ROOT / f"slidev-addon-{ADDON}", folder.resolve())
+def zen_of_python() -> str:
+    """The text the new deck counts: ``import this``, without its printing."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        import this
+    return "".join(this.d.get(c, c) for c in this.s) + "\n"
 
 
 def write(folder: Path, lang: str, title: str) -> list[Path]:
     """Write the deck's files into ``folder`` (which must be empty or absent)."""
     if folder.exists() and any(folder.iterdir()):
         raise ScaffoldError(f"{show_path(folder)} is not empty: choose a new folder for the deck")
-    values = words(lang, title, addon_reference(folder))
+    values = words(lang, title, ADDON)
     written = []
     for source in sorted(TEMPLATE.rglob("*")):
         if source.is_dir() or source == STRINGS or "__pycache__" in source.parts:
@@ -61,11 +63,15 @@ def write(folder: Path, lang: str, title: str) -> list[Path]:
         text = Template(source.read_text(encoding="utf-8")).substitute(values)
         target.write_text(text, encoding="utf-8")
         written.append(target)
+    data = folder / "data" / "zen-of-python.txt"
+    data.parent.mkdir(exist_ok=True)
+    data.write_text(zen_of_python(), encoding="utf-8")
     ignore = folder / ".gitignore"
     ignore.write_text(
-        "# take-home notebooks written by `make handout`\npublic/notebooks/\n", encoding="utf-8"
+        "# take-home notebooks written by `nlpdeck handout`\npublic/notebooks/\n",
+        encoding="utf-8",
     )
-    return [*written, ignore]
+    return [*written, data, ignore]
 
 
 def main(folder: Path, lang: str, title: str | None) -> int:
@@ -92,6 +98,16 @@ def main(folder: Path, lang: str, title: str | None) -> int:
         return 1
     print(
         f"checked {len(runner.results)} code blocks; live outputs recorded in "
-        f"{show_path(deck.records)}\nnext: make present DECK={show_path(folder)}"
+        f"{show_path(deck.records)}"
     )
+    print(f"next: {next_step(folder)}")
     return 0
+
+
+def next_step(folder: Path) -> str:
+    """The command that shows the deck, from where the user stands: ``nlpdeck present``
+    where Slidev finds the addon, else ``nlpdeck init`` first."""
+    shown = show_path(folder)
+    if addons.addon_folder(ADDON, folder.resolve()) is None:
+        return f"nlpdeck init {shown} (installs the addon), then nlpdeck present {shown}"
+    return f"nlpdeck present {shown}"

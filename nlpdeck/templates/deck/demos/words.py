@@ -6,31 +6,27 @@
 # %%
 import re
 from collections import Counter
+from pathlib import Path
 
-from course.corpora import $corpus_loader
-
-CORPUS = $corpus_loader()
+# the deck's folder: this file's parent's parent (run as a notebook: the working folder)
+DECK = Path(__file__).resolve().parent.parent if "__file__" in globals() else Path.cwd()
+LINES = (DECK / "data" / "zen-of-python.txt").read_text(encoding="utf-8").splitlines()
 LATIN_WORD = re.compile(r"[a-z]{3,}")
-# the commonest function words, which say nothing about a corpus's subjects
+# the commonest function words, which say nothing about a text's subjects
 STOP_WORDS = frozenset(
     "the and for that with was are has have had were from this will its not but they "
-    "his her their been who said says would also which more than after about over into "
-    "when there could one two new all our out can some what what's other".split()
+    "than there should one may way only it's let's".split()
 )
 
 
-def words(document_index: int) -> list[str]:
-    """One document's words: the corpus's gold segmentation when it has one (Chinese),
-    else lower-cased Latin words; function words and one-character words dropped."""
-    if CORPUS.tokens is not None:
-        return [w for w in CORPUS.tokens[document_index] if len(w) > 1 and w.isalpha()]
-    found = LATIN_WORD.findall(CORPUS.documents[document_index].lower())
-    return [w for w in found if w not in STOP_WORDS]
+def words(line: str) -> list[str]:
+    """One line's lower-cased words; function words and short words dropped."""
+    return [w for w in LATIN_WORD.findall(line.lower()) if w not in STOP_WORDS]
 
 
 def top_words(n: int = 8) -> list[tuple[str, int]]:
-    """The ``n`` most frequent words of the whole corpus, with their counts."""
-    counts = Counter(w for i in range(len(CORPUS)) for w in words(i))
+    """The ``n`` most frequent words of the whole text, with their counts."""
+    counts = Counter(w for line in LINES for w in words(line))
     return counts.most_common(n)
 
 

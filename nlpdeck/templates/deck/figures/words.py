@@ -1,4 +1,4 @@
-"""The corpus's most frequent words as a bar chart, counted by the live demo's own code.
+"""The text's most frequent words as a bar chart, counted by the live demo's own code.
 
     >>> draw(job)                      # doctest: +SKIP
 """
