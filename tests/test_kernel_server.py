@@ -102,5 +102,5 @@ def test_a_missing_model_is_named_with_the_command_that_fixes_it(tmp_path):
             assert said == {
                 "unavailable": "models",
                 "detail": "sentence-transformers/all-MiniLM-L6-v2",
-                "fix": "make models",
+                "fix": "nlpdeck models install",
             }
