@@ -42,7 +42,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from nlpdeck import env, models, recorded
+from nlpdeck import models, recorded
 from nlpdeck.figures.build import CodeFinder, imported, imports_cache
 from nlpdeck.files import sha256_file, write_atomic
 from nlpdeck.project import DeckProject
@@ -65,7 +65,7 @@ def _sha256(text: str) -> str:
 def _label(file: Path, project: DeckProject) -> str:
     """A file as the record names it: from the repository, else from the deck."""
     file = file.resolve()
-    for base in (env.ROOT, project.dir.resolve()):
+    for base in (project.project.root, project.dir.resolve()):
         if file.is_relative_to(base):
             return file.relative_to(base).as_posix()
     return str(file)
@@ -94,7 +94,9 @@ def _block(block: CodeBlock) -> dict[str, Any]:
 def code_files(project: DeckProject, blocks: Sequence[CodeBlock]) -> list[Path]:
     """Snippet files, prelude, demos and the project's modules they import (the deck's
     folder comes first on the kernel's path, as ``kernel_environ`` puts it)."""
-    finder = CodeFinder((env.ROOT, project.dir), path=(project.dir,), cache=imports_cache())
+    finder = CodeFinder(
+        (project.project.root, project.dir), path=(project.dir,), cache=imports_cache()
+    )
     own = [b.path for b in blocks if b.path != b.markdown]
     if project.demos_dir.is_dir():
         own += sorted(project.demos_dir.rglob("*.py"))
@@ -110,7 +112,8 @@ def code_files(project: DeckProject, blocks: Sequence[CodeBlock]) -> list[Path]:
 
 def depends(project: DeckProject, blocks: Sequence[CodeBlock], timeout: float) -> dict[str, Any]:
     """Everything the check of these blocks depends on, but the files its code reads."""
-    locks = [d / n for d in dict.fromkeys((env.ROOT, project.dir.resolve())) for n in LOCK_FILES]
+    root, catalog = project.project.root, project.project.catalog
+    locks = [d / n for d in dict.fromkeys((root, project.dir.resolve())) for n in LOCK_FILES]
     hub = models.hub_dir()
     refs = sorted(hub.glob("models--*/refs/*")) if hub.is_dir() else []
     found = {
@@ -118,7 +121,9 @@ def depends(project: DeckProject, blocks: Sequence[CodeBlock], timeout: float) -
         "code": {_label(p, project): sha256_file(p) for p in code_files(project, blocks)},
         "locks": {_label(p, project): sha256_file(p) for p in locks if p.is_file()},
         "models": {
-            "catalog": sha256_file(models.CATALOG_FILE) if models.CATALOG_FILE.is_file() else "",
+            "catalog": sha256_file(catalog)
+            if (catalog := project.project.catalog).is_file()
+            else "",
             **{r.relative_to(hub).as_posix(): r.read_text(encoding="ascii") for r in refs},
         },
         "environment": environment(),
@@ -131,8 +136,9 @@ def reads(project: DeckProject, opened: Sequence[str]) -> dict[str, str]:
     """Hashes of the data files the kernel opened, leaving out what other inputs cover:
     the environment, the model cache, build output, code, and the deck's markdown (the
     toolkit reads it to find the deck; its blocks are an input of their own)."""
-    skip = [Path(sys.prefix).resolve(), models.hub_dir().resolve(), env.ROOT / "build"]
-    skip += [env.ROOT / "node_modules", env.ROOT / ".venv", env.ROOT / ".cache"]
+    root = project.project.root
+    skip = [Path(sys.prefix).resolve(), models.hub_dir().resolve(), project.project.build]
+    skip += [project.project.node_modules, root / ".venv", root / ".cache"]
     markdown = {project.path.resolve(), *(s.path.resolve() for s in project.deck.slides)}
     found: dict[str, str] = {}
     for name in opened:

@@ -25,7 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from nlpdeck import env, kernel_hooks, models, prelude, recorded
+from nlpdeck import kernel_hooks, models, prelude, recorded
 from nlpdeck.files import write_atomic
 from nlpdeck.project import DeckProject
 from nlpdeck.reader import CodeBlock, Deck, show_path
@@ -177,7 +177,8 @@ class DeckRunner:
         started = time.perf_counter()
         self._kernel = self.client.setup_kernel(env=self.project.kernel_environ())
         self._kernel.__enter__()
-        watched = [str(self.project.dir), str(env.ROOT)]  # data files the deck's code reads
+        # data files the deck's code reads
+        watched = [str(self.project.dir), str(self.project.project.root)]
         self.execute_setup(
             kernel_hooks.setup_code(self.blocks) + "\n"
             "from nlpdeck.reads import watch as _nlpdeck_watch\n"

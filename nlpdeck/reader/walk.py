@@ -11,6 +11,7 @@ fence, HTML) is expanded there by Slidev as text, so it is kept only to check it
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -31,6 +32,42 @@ IMAGE_EXTENSIONS = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|avif|ico|bmp|tiff?)$
 CR = "\ue00d"  # stands for a lone \r while markdown-it reads a slide (it would split there)
 
 markdown = MarkdownIt("commonmark", {"html": True})
+
+# Slidev (52.14, node/syntax/transform/) rewrites fences in the raw markdown before
+# markdown-it reads it: mermaid and PlantUML blocks become components, and every other
+# fence is wrapped in <CodeBlockWrapper> with blank lines around it. So a fence right
+# under an HTML line (`<div>` then ```) is a fence in Slidev, where CommonMark would keep
+# it inside the HTML block. These are Slidev's own patterns (JavaScript's \w is ASCII).
+SLIDEV_FENCES = (
+    re.compile(r"^```mermaid *(\{[^\n]*\})?\n([\s\S]+?)\n```", re.M | re.ASCII),
+    re.compile(r"^```plantuml[^\n{}]*(\{[^}\n]*\})?\n([\s\S]+?)\n```", re.M | re.ASCII),
+    re.compile(
+        r"^```([\w'-]+)?(?:[ \t]*|[ \t][ \w\t'-]*)(?:\[([^\]]*)\])?[ \t]*"
+        r"(?:\{([\w*,|-]+)\}[ \t]*(\{[^}]*\})?([^\r\n]*))?\r?\n((?:(?!^```)[\s\S])*?)^```$",
+        re.M | re.ASCII,
+    ),
+)
+
+
+def as_slidev_reads(lines: list[str]) -> tuple[list[str], list[int]]:
+    """The slide's lines with a blank line before each fence that Slidev sees but that
+    CommonMark leaves inside an HTML block, and where each line stands in ``lines``."""
+    text = "\n".join(lines)
+    inside_html: set[int] = set()
+    for token in markdown.parse(text + "\n"):
+        if token.type == "html_block" and token.map:
+            inside_html.update(range(token.map[0] + 1, token.map[1]))
+    starts = {text.count("\n", 0, m.start()) for r in SLIDEV_FENCES for m in r.finditer(text)}
+    openers = starts & inside_html
+    out: list[str] = []
+    where: list[int] = []
+    for i, line in enumerate(lines):
+        if i in openers:
+            out.append("")
+            where.append(i)
+        out.append(line)
+        where.append(i)
+    return out, where
 
 
 def parse_directive(comment: str) -> Directive | None:
@@ -111,31 +148,33 @@ class SlideScan:
             if match:
                 self.snippet_lines[i] = match
         self.end = last
-        text = "\n".join(self.lines[first:last]).replace("\r", CR)
+        lines, where = as_slidev_reads(self.lines[first:last])
+        text = "\n".join(lines).replace("\r", CR)
         text += "" if text.endswith("\n") else "\n"  # so an open fence's last line counts
-        self.walk(markdown.parse(text), first)
+        self.walk(markdown.parse(text), [first + i for i in where] + [last, last + 1])
         for i in sorted(self.snippet_lines):
             self.embedded.append(self.snippet(i, self.snippet_lines[i]))
 
     def problem(self, line: int, message: str, rule: str) -> None:
         self.problems.append(Problem(self.path, line, self.number, message, rule=rule))
 
-    def walk(self, tokens: list[Token], offset: int, step_group: bool = False) -> None:
+    def walk(self, tokens: list[Token], at: Sequence[int], step_group: bool = False) -> None:
+        """Walk markdown-it's tokens; ``at[i]`` is the file line (0-based) of their line i."""
         step = 0
         for token in tokens:
-            line = offset + (token.map[0] if token.map else 0) + 1
+            line = at[token.map[0] if token.map else 0] + 1
             # A directive applies to the next fence or snippet; anything else between
             # them (prose, another block) drops it.
             if token.type == "fence":
                 step += step_group
-                self.fence(token, offset, step if step_group else None)
+                self.fence(token, at, step if step_group else None)
             elif token.type == "html_block":
                 self.html(_restore(token.content), line)
                 self.pending = self.directive(token.content, line)
             elif token.type == "inline":
                 self.inline(token, line)
             elif token.type == "paragraph_open" and token.map:
-                for i in range(offset + token.map[0], offset + token.map[1]):
+                for i in (at[j] for j in range(token.map[0], token.map[1])):
                     if i in self.snippet_lines:
                         self.blocks.append(self.snippet(i, self.snippet_lines.pop(i)))
                         self.pending = None
@@ -152,9 +191,9 @@ class SlideScan:
             self.problem(line, str(exc), "check-directive")
             return None
 
-    def fence(self, token: Token, offset: int, step: int | None) -> None:
+    def fence(self, token: Token, at: Sequence[int], step: int | None) -> None:
         assert token.map is not None
-        open_line = offset + token.map[0]  # 0-based in file
+        open_line = at[token.map[0]]  # 0-based in file
         info = _restore(token.info).strip()
         lang, _, options = info.partition(" ")
         # closed: markdown-it counted the closing line in the span but not the content
@@ -176,7 +215,7 @@ class SlideScan:
             )
         if "magic-move" in options:
             inner = markdown.parse(token.content)
-            self.walk(inner, open_line + 1, step_group=True)
+            self.walk(inner, range(open_line + 1, open_line + token.map[1] + 2), step_group=True)
             return
         block = CodeBlock(
             slide=self.number,
