@@ -355,3 +355,20 @@ def test_a_file_that_is_not_utf8_is_read_and_named():
     assert "iconv -f GB18030 -t UTF-8 gbk.md" in problem.message
     (binary,) = read_deck(CORPUS / "binary.md").problems
     assert binary.message.startswith("binary.md is not text (binary data from line 3)")
+
+
+def test_a_fence_right_under_an_html_line_is_a_fence_as_in_slidev(tmp_path):
+    """Slidev wraps every fence (and turns mermaid into a component) before markdown-it
+    reads the slide, so `<div>` then a fence is a fence there, not HTML text."""
+    text = (
+        "# A\n\n<div class='center'>\n```mermaid {theme: 'neutral'}\ngraph LR\n  a --> b\n```\n"
+        "</div>\n\n<div>\n```python\nprint('under a div')\n```\n</div>\n\n```python\nx = 1\n```\n"
+    )
+    parsed = parse_file(text, tmp_path / "slides.md", tmp_path)
+    (slide,) = parsed.slides
+    assert [(b.lang, b.fence_line, b.code) for b in slide.blocks] == [
+        ("mermaid", 4, "graph LR\n  a --> b\n"),
+        ("python", 11, "print('under a div')\n"),
+        ("python", 16, "x = 1\n"),
+    ]
+    assert slide.problems == ()
