@@ -106,8 +106,13 @@ def main(folder: Path, lang: str, title: str | None) -> int:
 
 def next_step(folder: Path) -> str:
     """The command that shows the deck, from where the user stands: ``nlpdeck present``
-    where Slidev finds the addon, else ``nlpdeck init`` first."""
+    where Slidev finds the addon, else ``nlpdeck init`` first, in a Slidev project (a
+    folder up from the deck with a package.json) that may have to be made."""
     shown = show_path(folder)
-    if addons.addon_folder(ADDON, folder.resolve()) is None:
-        return f"nlpdeck init {shown} (installs the addon), then nlpdeck present {shown}"
-    return f"nlpdeck present {shown}"
+    if addons.addon_folder(ADDON, folder.resolve()) is not None:
+        return f"nlpdeck present {shown}"
+    then = f"nlpdeck init {shown} (adds the addon), then nlpdeck present {shown}"
+    here = folder.resolve()
+    if any((d / "package.json").is_file() for d in (here, *here.parents)):
+        return then
+    return f"`npm i -D @slidev/cli` in {shown} (a Slidev project needs a package.json), {then}"

@@ -125,3 +125,16 @@ def test_a_flow_list_of_addons_gets_the_addon_by_the_round_trip(tmp_path):
     (head,) = [s.frontmatter for s in split(enabled).slides[:1]]
     assert head["addons"] == ["slidev-addon-qrcode", "nlpdeck"]
     assert init.enable_addon(enabled, tmp_path / "slides.md") is None
+
+
+def test_a_new_decks_next_step_works_from_where_the_user_stands(tmp_path):
+    """Outside a Slidev project `nlpdeck new` says how to make one before `init`; in one
+    without the addon, `init` first."""
+    from nlpdeck import scaffold
+
+    deck = tmp_path / "lecture"
+    deck.mkdir()
+    assert scaffold.next_step(deck).startswith("`npm i -D @slidev/cli` in ")
+    (tmp_path / "package.json").write_text("{}\n")
+    step = scaffold.next_step(deck)
+    assert step.startswith("nlpdeck init ") and step.endswith(f"nlpdeck present {deck}")

@@ -51,7 +51,7 @@ def missing_addons(deck: Deck) -> Iterator[Finding]:
                 deck.headmatter_lines.get("addons", 1),
                 deck.headmatter_slide,
                 f"addon {name!r} not found: Slidev looks for slidev-addon-{name} in node_modules "
-                "from the deck's folder up (run `make setup` in the repository), or give the "
-                "addon's folder as a path",
+                f"from the deck's folder up: install it (`npm i -D slidev-addon-{name}`), or "
+                "give the addon's folder as a path",
                 "missing-addon",
             )
