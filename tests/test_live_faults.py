@@ -98,11 +98,8 @@ def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Remote]:
     token_file = folder / "deck-token"
     token_file.write_text(token)
     proxy = DelayProxy(server.port)
-    environ = {
-        "NLPDECK_KERNEL_URL": proxy.url,
-        "NLPDECK_KERNEL_TOKEN_FILE": str(token_file),
-        "NLPDECK_PYTHON": str(folder / "no-local-python"),  # nothing runs here
-    }
+    # the toolkit's Python here only describes the deck: no kernel server runs here
+    environ = {"NLPDECK_KERNEL_URL": proxy.url, "NLPDECK_KERNEL_TOKEN_FILE": str(token_file)}
     try:
         with live_deck(lang="zh-CN") as deck, npx_slidev(deck, **environ) as (served, port):
             yield Remote(deck, server, proxy, token_file, served, port)
@@ -215,7 +212,6 @@ def test_kernels_a_crashed_dev_server_left_are_shut_down_by_the_next(remote):
     environ = {
         "NLPDECK_KERNEL_URL": remote.proxy.url,
         "NLPDECK_KERNEL_TOKEN_FILE": str(remote.token_file),
-        "NLPDECK_PYTHON": str(remote.token_file.parent / "no-local-python"),
     }
     with npx_slidev(remote.deck, **environ) as (served, port):
         ready(served)
