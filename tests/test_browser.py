@@ -8,8 +8,10 @@ leaves the 16:9 frame. Screenshots go to build/slides/<deck>/ for people to look
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
 import time
 import urllib.request
@@ -98,16 +100,18 @@ def deck_server(
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env.subprocess_environ(),
+            start_new_session=True,  # npx does not pass a signal on: stop the whole group
         )
     try:
         wait_for(f"http://localhost:{port}/", process, log, 180)
         yield Served(f"http://localhost:{port}", log)
     finally:
-        process.terminate()
+        os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(10)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 @pytest.mark.browser
