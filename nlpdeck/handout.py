@@ -43,6 +43,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from nbformat import NotebookNode
+from packaging.requirements import Requirement
 from packaging.version import Version
 
 from nlpdeck import demos, env, kernel, models, recorded
@@ -238,6 +239,44 @@ def read_distributions(paths: Iterable[str]) -> set[str]:
                 top = path.relative_to(root).parts[0].removesuffix(".py")
                 found |= {_canonical(d) for d in _distributions_of().get(top, [])}
     return found - {TOOLKIT}
+
+
+def _requirements(name: str) -> list[Requirement]:
+    try:
+        return [Requirement(line) for line in importlib.metadata.requires(name) or []]
+    except importlib.metadata.PackageNotFoundError:
+        return []
+
+
+def _installed_with(used: set[str]) -> set[str]:
+    """``used`` and everything pip installs with them (requirements outside extras)."""
+    seen: set[str] = set()
+    todo = list(used)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        todo += [
+            _canonical(r.name)
+            for r in _requirements(name)
+            if r.marker is None or r.marker.evaluate({"extra": ""})
+        ]
+    return seen
+
+
+def backend_distributions(used: set[str], loaded: Iterable[str]) -> set[str]:
+    """Distributions that ``used`` ones ran on through an extra, among the top-level
+    modules the run ``loaded`` and not installed with them anyway: transformers' pipeline
+    runs on torch, which transformers names only in its ``torch`` extra."""
+    ran = {_canonical(d) for name in loaded for d in _distributions_of().get(name, [])}
+    extras = {
+        _canonical(r.name)
+        for name in used
+        for r in _requirements(name)
+        if r.marker is not None and not r.marker.evaluate({"extra": ""})
+    }
+    return (extras & ran) - _installed_with(used) - {TOOLKIT}
 
 
 def pinned(used: set[str]) -> list[str]:
@@ -456,7 +495,8 @@ _s.addaudithook(_nlpdeck_audit)
 _PROBE_END = """\
 import json as _j
 
-print(_j.dumps(sorted(_nlpdeck_read)))
+_loaded = sorted({m.split(".")[0] for m in _s.modules})
+print(_j.dumps({"read": sorted(_nlpdeck_read), "loaded": _loaded}))
 """
 
 
@@ -467,7 +507,8 @@ def _probe(source: str) -> NotebookNode:
 def execute_alone(book: NotebookNode, timeout: int = 900) -> tuple[NotebookNode, set[str]]:
     """Run the notebook top to bottom in a fresh kernel in an empty folder, offline, with
     nothing of the project importable; returns it with its outputs, and the installed
-    distributions whose data files its own code read. Raises nbclient's
+    distributions it needs beyond those its code imports: whose data files its own code
+    read, and the backends its packages loaded through an extra. Raises nbclient's
     CellExecutionError, naming the cell, if one fails."""
     book.cells = [_probe(_PROBE_START), *book.cells, _probe(_PROBE_END)]
     environ = {k: v for k, v in env.subprocess_environ().items() if k != "PYTHONPATH"}
@@ -481,14 +522,17 @@ def execute_alone(book: NotebookNode, timeout: int = 900) -> tuple[NotebookNode,
         )
         client.execute(env=environ)
     end = book.cells[-1]
-    files = json.loads("".join(o.get("text", "") for o in end.outputs if o.output_type == "stream"))
+    ran = json.loads("".join(o.get("text", "") for o in end.outputs if o.output_type == "stream"))
     book.cells = [c for c in book.cells if not c.metadata.get(PROBE)]
-    return book, read_distributions(files)
+    read = read_distributions(ran["read"])
+    code = "\n".join(c.source for c in book.cells if c.cell_type == "code")
+    return book, read | backend_distributions(imported_distributions(code) | read, ran["loaded"])
 
 
 def finish(book: NotebookNode, read: set[str]) -> NotebookNode:
     """The executed notebook with its setup cells first (after its title, if it has one):
-    what it imports, the distributions whose data it read (``read``), the models it names."""
+    what it imports, what its run needed beside (``read``: see execute_alone), the models
+    it names."""
     code = "\n".join(c.source for c in book.cells if c.cell_type == "code")
     used = imported_distributions(code) | read
     hub_ids = kernel.named_models(code)
