@@ -11,15 +11,12 @@ after a kernel died answers within 2 s.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
-import threading
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -324,57 +321,3 @@ def test_ctrl_c_stops_the_dev_server_the_jupyter_server_and_both_kernels(present
     assert gone(processes, 30) == []
     assert not presenting.private.exists()
     assert any("live Python stopped" in line for line in presenting.served.lines)
-
-
-# ---- the built deck: no kernel, no token, recorded outputs ----
-
-
-def test_build_holds_no_token_nor_kernel_client(deck_build):
-    """Built while a remote kernel server's URL and token file were configured
-    (conftest.deck_build)."""
-    deck_build = deck_build(DECK)
-    built = [p for p in deck_build.dist.rglob("*") if p.is_file()]
-    assert any(p.name == "index.html" for p in built)
-    address = deck_build.url.removeprefix("http://")
-    for needle in (deck_build.token, address, "__jupyter", "__nlpdeck/live", "KernelConnection"):
-        hits = [
-            str(p.relative_to(deck_build.dist)) for p in built if needle.encode() in p.read_bytes()
-        ]
-        assert hits == [], f"{needle!r} in the build: {hits}"
-
-
-class _SpaHandler(http.server.SimpleHTTPRequestHandler):
-    """A static host for Slidev's history routes: unknown paths get index.html."""
-
-    def send_head(self):  # type: ignore[no-untyped-def]
-        path = Path(self.translate_path(self.path))
-        if not path.exists():
-            self.path = "/index.html"
-        return super().send_head()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.mark.browser
-def test_built_deck_shows_recorded_outputs_without_a_kernel(deck_build, tmp_path):
-    deck_build = deck_build(DECK)
-    slide, code = block_code(DECK, "bank.py")
-    handler = functools.partial(_SpaHandler, directory=str(deck_build.dist))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        config = {
-            "base": f"http://127.0.0.1:{server.server_address[1]}",
-            "mode": "recorded",
-            "slide": slide,
-            "code": code,
-            "expect": "河岸",
-            "timeout": {"step": 120_000, "recover": 120_000},
-        }
-        try:
-            report = run_script(BROWSER / "live_runner.mjs", config, tmp_path)
-        finally:
-            server.shutdown()
-    assert report["opened"] and all(s["ok"] for s in report["steps"]), report
-    assert report["requests"] == []
-    assert not report["placeholder"], "Slidev's English placeholder is shown"
