@@ -1,6 +1,6 @@
 """Plain Slidev is live: the addon's Vite plugin starts the deck's Jupyter server with the
 dev server and stops it with it, whatever stops the dev server; without a Python
-environment the deck says what to run; a build or an export starts nothing; the
+environment the deck says what to run; an export starts nothing; the
 kernels may live on another Jupyter server; devices following over `--remote` see the
 runs but cannot start them.
 
@@ -67,26 +67,6 @@ def browse(url: str, tmp_path: Path, mode: str = "once", **config: Any) -> dict[
     return report
 
 
-@pytest.mark.browser
-@pytest.mark.devserver
-@pytest.mark.kernel
-def test_npx_slidev_in_a_deck_folder_is_live_and_ctrl_c_leaves_nothing(tmp_path):
-    with live_deck() as deck, npx_slidev(deck) as (served, _):
-        url = ready(served)
-        browse(url, tmp_path)
-        processes = descendants(served)
-        (server,) = launchers(processes[0])
-        (kernel, standby) = kernels([server])
-        private = private_folder(kernel)
-        os.killpg(served.process.pid, signal.SIGINT)  # Ctrl-C in a terminal
-        assert served.process.wait(30) in (0, 130, -signal.SIGINT), served.output()
-        assert gone(processes, 30) == []
-        assert not private.exists()
-        ours = [line.strip() for line in served.lines if "nlpdeck:" in line]
-        assert ours[0].startswith("nlpdeck: live Python ready at")
-        assert "live Python stopped" in ours[-1]
-
-
 @pytest.mark.devserver
 @pytest.mark.kernel
 def test_a_killed_dev_server_leaves_no_jupyter_server_nor_kernel(tmp_path):
@@ -138,21 +118,6 @@ print(numbers[5])
 @pytest.mark.browser
 @pytest.mark.devserver
 @pytest.mark.kernel
-def test_a_live_traceback_points_at_the_slides_line(tmp_path):
-    """Live kernels install the check kernels' hooks (nlpdeck/kernel_hooks.py, given by
-    `nlpdeck describe`): the traceback names slides.md and the failing line."""
-    with live_deck(more=RAISES) as deck, npx_slidev(deck) as (served, _):
-        url = ready(served)
-        lines = (deck / "slides.md").read_text(encoding="utf-8").splitlines()
-        line = lines.index("print(numbers[5])") + 1
-        report = browse(url, tmp_path, slide=3, state="error", expect=f"slides.md:{line}")
-        (ran,) = [s for s in report["steps"] if s["name"] == "run the slide code"]
-        assert "IndexError" in ran["output"], ran
-
-
-@pytest.mark.browser
-@pytest.mark.devserver
-@pytest.mark.kernel
 def test_kernels_on_another_jupyter_server(tmp_path):
     with live_deck() as deck, remote_jupyter(tmp_path) as remote:
         url, token_file = remote.url, remote.token_file
@@ -187,20 +152,43 @@ def non_loopback() -> str:
 @pytest.mark.browser
 @pytest.mark.devserver
 @pytest.mark.kernel
-def test_followers_over_remote_see_runs_but_cannot_start_them(tmp_path):
+def test_npx_slidev_in_a_deck_folder_is_live_and_ctrl_c_leaves_nothing(tmp_path):
+    """One dev server (`--remote`, so devices may follow) for what a talk does in turn:
+    the presenter runs a block, a follower sees runs but cannot start one, a block that
+    raises names the slides.md line (live kernels install the check kernels' hooks,
+    nlpdeck/kernel_hooks.py, given by `nlpdeck describe`), and Ctrl-C stops it all."""
     address = non_loopback()
-    with live_deck() as deck, npx_slidev(deck, "--remote") as (served, port):
-        ready(served)
-        browse(f"http://localhost:{port}", tmp_path)  # the presenter runs the block
+    with live_deck(more=RAISES) as deck, npx_slidev(deck, "--remote") as (served, port):
+        url = ready(served)
+        browse(url, tmp_path)  # the presenter runs the block
+
         report = browse(f"http://{address}:{port}", tmp_path, "follower", readOnly="Read-only")
         assert [r for r in report["requests"] if r.startswith("POST")] == []
 
+        lines = (deck / "slides.md").read_text(encoding="utf-8").splitlines()
+        line = lines.index("print(numbers[5])") + 1
+        report = browse(url, tmp_path, slide=3, state="error", expect=f"slides.md:{line}")
+        (ran,) = [s for s in report["steps"] if s["name"] == "run the slide code"]
+        assert "IndexError" in ran["output"], ran
+
+        processes = descendants(served)
+        (server,) = launchers(processes[0])
+        (kernel, standby) = kernels([server])
+        private = private_folder(kernel)
+        os.killpg(served.process.pid, signal.SIGINT)  # Ctrl-C in a terminal
+        assert served.process.wait(30) in (0, 130, -signal.SIGINT), served.output()
+        assert gone(processes, 30) == []
+        assert not private.exists()
+        ours = [line.strip() for line in served.lines if "nlpdeck:" in line]
+        assert ours[0].startswith("nlpdeck: live Python ready at")
+        assert "live Python stopped" in ours[-1]
+
 
 @pytest.mark.export
-@pytest.mark.parametrize("command", ["build", "export"])
-def test_build_and_export_start_no_kernel(tmp_path, command):
-    """The toolkit's Python, noting each command the addon runs with it: a build asks
-    for the deck's description, and starts no kernel server."""
+def test_export_starts_no_kernel(tmp_path):
+    """The toolkit's Python, noting each command the addon runs with it: an export asks
+    for the deck's description, and starts no kernel server (a build:
+    tests/test_new_deck.py)."""
     marker = tmp_path / "started"
     python = tmp_path / "python"
     real = slidev_environ().get("NLPDECK_PYTHON", str(env.ROOT / ".venv" / "bin" / "python"))
@@ -208,11 +196,10 @@ def test_build_and_export_start_no_kernel(tmp_path, command):
     python.chmod(0o755)
     with live_deck() as deck:
         out = tmp_path / "out"
-        args = ["--out", str(out)] if command == "build" else ["--output", str(out / "deck.pdf")]
-        if command == "export":
-            args += ["--executable-path", "/usr/bin/chromium", "--timeout", "120000"]
+        args = ["--output", str(out / "deck.pdf")]
+        args += ["--executable-path", "/usr/bin/chromium", "--timeout", "120000"]
         result = subprocess.run(
-            [*NPX, command, "slides.md", *args],
+            [*NPX, "export", "slides.md", *args],
             cwd=deck,
             env=slidev_environ(NLPDECK_PYTHON=str(python)),
             stdin=subprocess.DEVNULL,

@@ -38,10 +38,15 @@ def nlpdeck(*args: str | Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def layout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A Slidev project laid out like the repository: its package.json, slides/ and the
-    installed node_modules."""
+    installed packages (linked, as `npm link` does). Vite's dependency cache,
+    node_modules/.vite, is its own: a dev server elsewhere never rebuilds it under this
+    project's."""
     root = tmp_path_factory.mktemp("layout")
     (root / "package.json").write_text('{"private": true}\n')
-    (root / "node_modules").symlink_to(env.ROOT / "node_modules")
+    (root / "node_modules").mkdir()
+    for package in (env.ROOT / "node_modules").iterdir():
+        if package.name != ".vite":
+            (root / "node_modules" / package.name).symlink_to(package)
     return root
 
 
@@ -108,11 +113,16 @@ class _SpaHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.mark.export
 @pytest.mark.browser
-def test_its_build_shows_the_recorded_output(decks, layout, tmp_path):
-    """One build (minutes) is enough: the two languages' decks differ only in words."""
+def test_its_build_starts_no_kernel_and_shows_the_recorded_output(decks, layout, tmp_path):
+    """One build (minutes) is enough: the two languages' decks differ only in words. The
+    toolkit's Python notes each command the addon runs with it: a build asks for the
+    deck's description only, and starts no kernel server."""
     new_deck = decks["zh-CN"]
     require_browser()
     dist = tmp_path / "dist"
+    marker, python = tmp_path / "started", tmp_path / "python"
+    python.write_text(f'#!/bin/sh\necho "$*" >> {marker}\nexec {sys.executable} "$@"\n')
+    python.chmod(0o755)
     built = subprocess.run(
         [str(layout / "node_modules" / ".bin" / "slidev"), "build", str(new_deck.path)]
         + ["--out", str(dist)],
@@ -121,9 +131,13 @@ def test_its_build_shows_the_recorded_output(decks, layout, tmp_path):
         text=True,
         timeout=1500,
         stdin=subprocess.DEVNULL,
-        env=env.subprocess_environ(),
+        env={**env.subprocess_environ(), "NLPDECK_PYTHON": str(python)},
     )
     assert built.returncode == 0, (built.stdout + built.stderr)[-3000:]
+    ran = marker.read_text().splitlines()
+    assert [r for r in ran if "kernel-server" in r] == [], ran
+    assert [r.split()[:3] for r in ran] == [["-m", "nlpdeck", "describe"]], ran
+    assert "nlpdeck: live Python" not in built.stdout
     (live,) = recorded.live_blocks(new_deck.deck)
     handler = functools.partial(_SpaHandler, directory=str(dist))
     with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
