@@ -27,18 +27,17 @@ present: setup demos
 	$(PY) -m nlpdeck present $(DECK)
 
 # Everything: every deck in a browser, the live dev servers, the full figure builds, export.
-# One process: Vite servers share node_modules/.vite and a deck's live.log.
+# Two workers (pytest-xdist); files that share a resource (a deck's figure build, Vite's
+# dependency cache) run in one unit on one worker, in order (conftest.py).
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 # After an edit: what needs no browser, dev server, full figure build, export, package or
 # take-home notebook run
 # (reader, lint, the figure engine on its fixture, kernels, each deck's slide-code check).
-# Two workers (pytest-xdist), a file's tests on one: a deck's blocks share one kernel, in
-# order, and module fixtures are made once.
 FAST := not (browser or devserver or figures or export or package or handout)
 test-fast: setup
-	$(PY) -m pytest -m "$(FAST)" -n 2 --dist loadfile
+	$(PY) -m pytest -m "$(FAST)" -n 2
 
 # Lint a deck and run every Python block it shows, in one kernel; a deck whose blocks and
 # their inputs did not change since its last passing check shows that check's results

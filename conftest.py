@@ -5,6 +5,8 @@ before any test module imports a Hugging Face library."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from nlpdeck import models, pytest_plugin
@@ -28,9 +30,71 @@ NEEDS = {"figures_built": "figures", "deck_build": "export"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=_longest_first)  # stable: a file's tests keep their order
     for item in items:
         if isinstance(item, pytest_plugin.BlockItem):  # a deck's slide code, in its kernel
             item.add_marker("kernel")
         for fixture, marker in NEEDS.items():
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(marker)
+
+
+# ---- parallel runs (pytest-xdist: `make test` runs on two workers) ----
+#
+# Test files that share one resource run as one unit, in order, on one worker; any other
+# file is a unit of its own. A unit never splits: a deck's slide code stays in one kernel,
+# in order, and a module fixture is made once.
+SHARED = {
+    # the session's figure build of each deck (minutes), its readers and its check record
+    "decks": ("tests/test_decks.py", "slides/"),
+    # Vite's dependency cache (node_modules/.vite: `--force` rebuilds it under any other
+    # dev server of this project) and Part 2's live.log
+    "dev servers": (
+        "tests/test_browser.py",
+        "tests/test_live_runner.py",
+        "tests/test_live_server.py",
+        "tests/test_live_faults.py",
+        "tests/test_lint_slidev.py",
+    ),
+}
+# Units that take minutes, the longest first: a worker that starts one late would keep
+# the run waiting while the other has nothing left. Every other unit follows, in order.
+LONGEST_FIRST = (
+    "decks",
+    "dev servers",
+    "tests/test_deck_build.py",
+    "tests/test_new_deck.py",
+    "tests/test_handout.py",
+    "tests/test_package.py",
+    "tests/test_code_quality.py",
+)
+
+
+def unit_of(nodeid: str) -> str:
+    file = nodeid.split("::", 1)[0]
+    for unit, files in SHARED.items():
+        if any(file == f or (f.endswith("/") and file.startswith(f)) for f in files):
+            return unit
+    return file
+
+
+def _longest_first(item: pytest.Item) -> int:
+    unit = unit_of(item.nodeid)
+    return LONGEST_FIRST.index(unit) if unit in LONGEST_FIRST else len(LONGEST_FIRST)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedResources(LoadScopeScheduling):
+        """Units as ``unit_of`` says, in collection order (``LONGEST_FIRST``)."""
+
+        def __init__(self, config: pytest.Config, log: Any) -> None:
+            config.option.loadscopereorder = False  # not by test count: by time
+            super().__init__(config, log)
+
+        def _split_scope(self, nodeid: str) -> str:
+            return unit_of(nodeid)
+
+    return SharedResources(config, log)
