@@ -63,12 +63,17 @@ def _figures(args: argparse.Namespace) -> int:
         if args.list:
             for step in build.plan(deck, figures, only=args.target):
                 state = f"stale: {step.reason}" if step.reason else "fresh"
+                if step.words and not step.reason:
+                    state += f"; description stale: {step.words}"
                 print(f"{step.target.name:26} {state}")
             return 0
         rebuilt = 0
         for target, reason in build.build(deck, figures, only=args.target, force=args.force):
             rebuilt += 1
-            print(f"built {target.name} ({reason}): {', '.join(target.outputs)}")
+            if reason.startswith(build.WORDS):
+                print(f"described {target.name} ({reason.removeprefix(build.WORDS)})")
+            else:
+                print(f"built {target.name} ({reason}): {', '.join(target.outputs)}")
     except build.FigureBuildError as error:
         print(error, file=sys.stderr)
         return 1
