@@ -1,0 +1,49 @@
+// A slide's described figures get their words; an author's own alt wins; what is not a
+// described figure is left as written. A real figure folder in a temporary directory.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import MagicString from 'magic-string'
+import { describe, expect, it } from 'vitest'
+import { describeFigures } from './figure-words'
+
+function deck(descriptions: Record<string, string>) {
+  const root = mkdtempSync(join(tmpdir(), 'figure-words-'))
+  mkdirSync(join(root, 'image'))
+  writeFileSync(join(root, 'image', 'descriptions.json'), JSON.stringify(descriptions))
+  return { root, slide: join(root, 'slides.md'), figures: join(root, 'image') }
+}
+
+function run(markdown: string, descriptions: Record<string, string>) {
+  const { root, slide, figures } = deck(descriptions)
+  const s = new MagicString(markdown)
+  const filled = describeFigures({ s }, slide, root, figures)
+  return { out: s.toString(), filled }
+}
+
+describe('describeFigures', () => {
+  it('fills alt, title and aria-label, and adds a print caption', () => {
+    const { out, filled } = run([
+      '<img src="./image/a.png" width="400" />',
+      '<iframe src="/image/interactive/v.html" style="border: 0"></iframe>',
+      '<video controls>\n  <source src="./image/m.mp4" type="video/mp4">\n</video>',
+    ].join('\n'), { 'a.png': 'A <3 "b"', 'interactive/v.html': 'view', 'm.mp4': 'movie' })
+    expect(filled.map(f => f.tag)).toEqual(['img', 'iframe', 'video'])
+    expect(out).toContain('<img alt="A &lt;3 &quot;b&quot;" src="./image/a.png" width="400" /><span class="nlpdeck-figure-words" aria-hidden="true">A &lt;3 &quot;b&quot;</span>')
+    expect(out).toContain('<iframe title="view" src="/image/interactive/v.html"')
+    expect(out).toContain('</iframe><span class="nlpdeck-figure-words" aria-hidden="true">view</span>')
+    expect(out).toContain('<video aria-label="movie" controls>')
+    expect(out).toContain('</video><span class="nlpdeck-figure-words" aria-hidden="true">movie</span>')
+  })
+
+  it('keeps an author\'s alt and leaves other pictures alone', () => {
+    const markdown = '<img src="./image/a.png" alt="mine"> <img src="./logo.png"> <img src="https://x.org/a.png">'
+    const { out, filled } = run(markdown, { 'a.png': 'words' })
+    expect(out.startsWith('<img src="./image/a.png" alt="mine"><span')).toBe(true)
+    expect(filled).toEqual([{ tag: 'img', name: 'a.png', text: 'words' }])
+  })
+
+  it('changes nothing without descriptions', () => {
+    expect(run('<img src="./image/a.png">', {}).out).toBe('<img src="./image/a.png">')
+  })
+})
