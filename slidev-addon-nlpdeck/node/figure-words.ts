@@ -9,7 +9,6 @@
  * Done on the slide's markdown before Slidev compiles it (setup/transformers.ts), with
  * htmlparser2 (Slidev's own HTML parser) finding the tags and their attributes.
  */
-import type { MarkdownTransformContext } from '@slidev/types'
 import { readFileSync } from 'node:fs'
 import { dirname, relative, resolve, sep } from 'node:path'
 import { Parser } from 'htmlparser2'
@@ -53,8 +52,15 @@ export interface FigureWords {
  * Fill in the words of every described figure the slide's markdown shows; returns
  * what it filled (for tests). `<video>` names its file in a `<source>` inside it.
  */
+/** What of Slidev's MagicString the transformer uses. */
+interface Edits {
+  readonly original: string
+  appendLeft: (index: number, content: string) => unknown
+  appendRight: (index: number, content: string) => unknown
+}
+
 export function describeFigures(
-  ctx: Pick<MarkdownTransformContext, 's'>,
+  ctx: { s: Edits },
   slideFile: string,
   root: string,
   figures: string,
