@@ -27,9 +27,10 @@ describe('describeFigures', () => {
       '<img src="./image/a.png" width="400" />',
       '<iframe src="/image/interactive/v.html" style="border: 0"></iframe>',
       '<video controls>\n  <source src="./image/m.mp4" type="video/mp4">\n</video>',
-    ].join('\n'), { 'a.png': 'A <3 "b"', 'interactive/v.html': 'view', 'm.mp4': 'movie' })
+    ].join('\n'), { 'a.png': 'A <3 "b" [x] {{ y }}', 'interactive/v.html': 'view', 'm.mp4': 'movie' })
     expect(filled.map(f => f.tag)).toEqual(['img', 'iframe', 'video'])
-    expect(out).toContain('<img alt="A &lt;3 &quot;b&quot;" src="./image/a.png" width="400" /><span class="nlpdeck-figure-words" aria-hidden="true">A &lt;3 &quot;b&quot;</span>')
+    const words = 'A &#60;3 &#34;b&#34; &#91;x&#93; &#123;&#123; y &#125;&#125;'
+    expect(out).toContain(`<img alt="${words}" src="./image/a.png" width="400" /><span class="nlpdeck-figure-words" aria-hidden="true">${words}</span>`)
     expect(out).toContain('<iframe title="view" src="/image/interactive/v.html"')
     expect(out).toContain('</iframe><span class="nlpdeck-figure-words" aria-hidden="true">view</span>')
     expect(out).toContain('<video aria-label="movie" controls>')

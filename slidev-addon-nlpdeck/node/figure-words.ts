@@ -28,8 +28,12 @@ export function readDescriptions(figures: string): Record<string, string> {
   }
 }
 
+/**
+ * Words as HTML text that neither markdown (a caption inside a paragraph: `[x]`, `*`,
+ * `_`) nor Vue (`{{`) reads as syntax: those characters as numeric references.
+ */
 function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  return text.replace(/[&"<>[\]*_`~{}\\|]/g, c => `&#${c.charCodeAt(0)};`)
 }
 
 /** The figure a src names (relative to the slide's file, or `/…` to the deck's folder). */
