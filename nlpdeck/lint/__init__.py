@@ -24,6 +24,7 @@ from nlpdeck.lint.assets import (
     PENDING_FILE,
     assets,
     declared_at,
+    missing_alt,
     pending_figures,
     resolve_asset,
     unshown_figures,
@@ -63,6 +64,7 @@ def lint(project: DeckProject) -> list[Finding]:
     ]
     findings += assets(project)
     findings += unshown_figures(project)
+    findings += missing_alt(project)
     findings += web_fonts(deck)
     findings += mislabelled_python(deck)
     findings += missing_addons(deck)
