@@ -37,6 +37,12 @@ describe('describeFigures', () => {
     expect(out).toContain('</video><span class="nlpdeck-figure-words" aria-hidden="true">movie</span>')
   })
 
+  it('labels a PlotlyFigure\'s chart with its PNG\'s words', () => {
+    const { out } = run('<PlotlyFigure name="topics/bar">\n  <img src="./image/topics/bar.png" />\n</PlotlyFigure>', { 'topics/bar.png': 'ten topics' })
+    expect(out).toContain('<PlotlyFigure alt="ten topics" name="topics/bar">')
+    expect(out).toContain('<img alt="ten topics" src="./image/topics/bar.png" />')
+  })
+
   it('keeps an author\'s alt and leaves other pictures alone', () => {
     const markdown = '<img src="./image/a.png" alt="mine"> <img src="./logo.png"> <img src="https://x.org/a.png">'
     const { out, filled } = run(markdown, { 'a.png': 'words' })

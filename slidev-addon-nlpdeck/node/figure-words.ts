@@ -3,12 +3,15 @@
  * beside the figures (`{output: text}`, from the data each figure draws). A slide's
  * `<img>` whose src is a described figure gets the words as its `alt` unless the author
  * wrote one, an `<iframe>` (an interactive view) its `title`, a `<video>` its
- * `aria-label`; and each gets a caption after it that only the print page shows, so an
- * exported PDF holds the words as text (Chromium's PDF keeps no alt).
+ * `aria-label`, a `<PlotlyFigure>` its `alt` (its chart's label); and each picture gets a
+ * caption after it that only the print page shows, so an exported PDF holds the words
+ * as text (Chromium's PDF keeps no alt).
  *
  * Done on the slide's markdown before Slidev compiles it (setup/transformers.ts), with
  * htmlparser2 (Slidev's own HTML parser) finding the tags and their attributes.
  */
+import type { Plugin } from 'vite'
+import type { DeckFiles } from './deck'
 import { readFileSync } from 'node:fs'
 import { dirname, relative, resolve, sep } from 'node:path'
 import { Parser } from 'htmlparser2'
@@ -84,12 +87,20 @@ export function describeFigures(
     ctx.s.appendRight(end, `<span class="nlpdeck-figure-words" aria-hidden="true">${escapeHtml(text)}</span>`)
     filled.push({ tag, name, text })
   }
+  // <PlotlyFigure name="x/y">: the words of x/y.png as its `alt` prop (the chart's label)
+  const describePlotly = (start: number, attribs: Record<string, string>) => {
+    const text = descriptions[`${attribs.name}.png`]
+    if (text && !attribs.alt?.trim())
+      ctx.s.appendLeft(start + 1 + 'PlotlyFigure'.length, ` alt="${escapeHtml(text)}"`)
+  }
   // an iframe's or video's caption goes after its closing tag; a video's file is named
   // by a <source> inside it
   const open: { tag: string, start: number, attribs: Record<string, string> }[] = []
   const parser: Parser = new Parser({
     onopentag(tag, attribs) {
-      if (tag === 'img')
+      if (tag === 'plotlyfigure' && attribs.name) // its chart, drawn over the PNG it holds
+        describePlotly(parser.startIndex, attribs)
+      else if (tag === 'img')
         fill(tag, parser.startIndex, attribs, parser.endIndex + 1)
       else if (tag === 'iframe' || tag === 'video')
         open.push({ tag, start: parser.startIndex, attribs: { ...attribs } })
@@ -106,4 +117,32 @@ export function describeFigures(
   parser.write(ctx.s.original)
   parser.end()
   return filled
+}
+
+const SLIDE_SOURCE = /__slidev_\d+\.md$/ // Slidev's module id of one slide's markdown
+
+/**
+ * Hot reload of the words: when `make figures` rewrites descriptions.json, the dev
+ * server compiles every slide again (the transformer reads the file afresh) and the
+ * open windows reload.
+ */
+export function figureWords(deck: DeckFiles): Plugin {
+  const file = resolve(deck.figures, DESCRIPTIONS)
+  return {
+    name: 'nlpdeck:figure-words',
+    configureServer(server) {
+      server.watcher.add(file)
+      const changed = (path: string) => {
+        if (resolve(path) !== file)
+          return
+        for (const [id, module] of server.moduleGraph.idToModuleMap) {
+          if (SLIDE_SOURCE.test(id))
+            server.moduleGraph.invalidateModule(module)
+        }
+        server.ws.send({ type: 'full-reload' })
+      }
+      server.watcher.on('change', changed)
+      server.watcher.on('add', changed)
+    },
+  }
 }
