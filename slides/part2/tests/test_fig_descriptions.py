@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -226,3 +227,45 @@ def test_changing_a_drawn_spec_changes_the_description(name):
     PARAMS[name](params)
     changed = dataclasses.replace(target, params=params)
     assert describe(target) != describe(changed)
+
+
+def _comparable(text: str) -> str:
+    """Text as a PDF's text layer can be compared with: Chromium's PDF names some CJK
+    characters by their radical forms (民 as ⺠, 见 as ⻅), so every CJK character stands
+    for any; spaces go (the layer breaks lines anywhere)."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(
+        "字" if "\u2e80" <= c <= "\u2fdf" or "\u3400" <= c <= "\u9fff" else c
+        for c in text
+        if not c.isspace()
+    )
+
+
+@pytest.mark.export
+@pytest.mark.browser
+def test_the_exported_pdf_holds_every_shown_figures_words(capsys):
+    """`nlpdeck export` (Slidev's exporter in Debian's chromium): each figure a slide
+    shows at its last click has its words in the PDF's text layer (the addon's print
+    caption), read back with pypdf."""
+    from pypdf import PdfReader
+
+    from nlpdeck import export, lint
+
+    # a missing chromium or slidev fails the export, which says what to install
+    assert export.export(PART2) == 0, capsys.readouterr().out[-3000:]
+    pdf, _ = export.outputs(PART2)
+    text = _comparable("".join(page.extract_text() for page in PdfReader(pdf).pages))
+    figures = PART2.figures.resolve()
+    shown = {
+        lint.resolve_asset(a, PART2).relative_to(figures).as_posix()
+        for s in PART2.deck.slides
+        for a in s.assets
+        if lint.resolve_asset(a, PART2).is_relative_to(figures)
+    }
+    # the PDF shows each slide at its last click: of the eight steps, step 8
+    earlier_clicks = {f"{i}-min.png" for i in range(1, 8)}
+    described = data(build.DESCRIPTIONS)
+    expected = sorted((shown - earlier_clicks) & set(described))
+    assert len(expected) >= 25
+    missing = [name for name in expected if _comparable(described[name]) not in text]
+    assert missing == []
