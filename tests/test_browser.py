@@ -122,7 +122,8 @@ def unworded_figures(deck: project.DeckProject, report: dict) -> list[str]:
     figure the build describes has the build's words (the addon fills them in)."""
     described = lint.described_figures(deck)
     prefix = f"/{deck.figures.relative_to(deck.dir).as_posix()}/"
-    problems = []
+    shown = [f for s in report["slides"] for f in s["figures"]]
+    problems = [] if shown or not described else ["no picture found on any slide"]
     for s in report["slides"]:
         for f in s["figures"]:
             src = urllib.parse.urlsplit(f["src"] or "").path
