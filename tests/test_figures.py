@@ -372,3 +372,20 @@ def test_an_interrupted_description_leaves_the_previous_words_whole(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         list(build.build(deck, progress=False))
     assert {p.name: p.read_bytes() for p in deck.figures.iterdir()} == before  # no temp file
+
+
+def test_the_figures_command_lists_stale_words_and_describes_them(tmp_path, capsys):
+    from nlpdeck import cli
+
+    deck = words_deck(tmp_path, "listed")
+    list(build.build(deck, progress=False))
+    say("{n} dots", deck.dir)
+    assert cli.main(["figures", str(deck.path), "--list"]) == 0
+    listed = capsys.readouterr().out.split()
+    assert listed[:5] == ["dots", "fresh;", "description", "stale:", "changed:"]
+    assert cli.main(["figures", str(deck.path)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "described dots (changed: code figures/words.py)",
+        "1 described again",
+    ]
+    assert built_words(deck) == {"dots.png": "3 dots"} and draws(deck) == 1
