@@ -50,6 +50,23 @@ describe('describeFigures', () => {
     expect(filled).toEqual([{ tag: 'img', name: 'a.png', text: 'words' }])
   })
 
+  it('fills an empty markdown alt and leaves code blocks as written', () => {
+    const markdown = [
+      'See ![](./image/a.png) and ![mine](./image/a.png), ![](<./image/b c.png>).',
+      '',
+      '```html',
+      '<img src="./image/a.png"> ![](./image/a.png)',
+      '```',
+    ].join('\n')
+    const { out, filled } = run(markdown, { 'a.png': 'A [1]', 'b c.png': 'B' })
+    expect(filled.map(f => [f.tag, f.name])).toEqual([['markdown-image', 'a.png'], ['markdown-image', 'b c.png']])
+    expect(out.split('\n')[0]).toBe(
+      'See ![A &#91;1&#93;](./image/a.png)<span class="nlpdeck-figure-words" aria-hidden="true">A &#91;1&#93;</span>'
+      + ' and ![mine](./image/a.png), ![B](<./image/b c.png>)<span class="nlpdeck-figure-words" aria-hidden="true">B</span>.',
+    )
+    expect(out.split('\n').slice(1).join('\n')).toBe(markdown.split('\n').slice(1).join('\n'))
+  })
+
   it('changes nothing without descriptions', () => {
     expect(run('<img src="./image/a.png">', {}).out).toBe('<img src="./image/a.png">')
   })
