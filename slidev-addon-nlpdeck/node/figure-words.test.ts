@@ -30,11 +30,11 @@ describe('describeFigures', () => {
     ].join('\n'), { 'a.png': 'A <3 "b" [x] {{ y }}', 'interactive/v.html': 'view', 'm.mp4': 'movie' })
     expect(filled.map(f => f.tag)).toEqual(['img', 'iframe', 'video'])
     const words = 'A &#60;3 &#34;b&#34; &#91;x&#93; &#123;&#123; y &#125;&#125;'
-    expect(out).toContain(`<img alt="${words}" src="./image/a.png" width="400" /><span class="nlpdeck-figure-words" aria-hidden="true">${words}</span>`)
+    expect(out).toContain(`<img alt="${words}" src="./image/a.png" width="400" /><span class="nlpdeck-figure-words" aria-hidden="true" hidden>${words}</span>`)
     expect(out).toContain('<iframe title="view" src="/image/interactive/v.html"')
-    expect(out).toContain('</iframe><span class="nlpdeck-figure-words" aria-hidden="true">view</span>')
+    expect(out).toContain('</iframe><span class="nlpdeck-figure-words" aria-hidden="true" hidden>view</span>')
     expect(out).toContain('<video aria-label="movie" controls>')
-    expect(out).toContain('</video><span class="nlpdeck-figure-words" aria-hidden="true">movie</span>')
+    expect(out).toContain('</video><span class="nlpdeck-figure-words" aria-hidden="true" hidden>movie</span>')
   })
 
   it('labels a PlotlyFigure\'s chart with its PNG\'s words', () => {
@@ -61,8 +61,8 @@ describe('describeFigures', () => {
     const { out, filled } = run(markdown, { 'a.png': 'A [1]', 'b c.png': 'B' })
     expect(filled.map(f => [f.tag, f.name])).toEqual([['markdown-image', 'a.png'], ['markdown-image', 'b c.png']])
     expect(out.split('\n')[0]).toBe(
-      'See ![A &#91;1&#93;](./image/a.png)<span class="nlpdeck-figure-words" aria-hidden="true">A &#91;1&#93;</span>'
-      + ' and ![mine](./image/a.png), ![B](<./image/b c.png>)<span class="nlpdeck-figure-words" aria-hidden="true">B</span>.',
+      'See ![A &#91;1&#93;](./image/a.png)<span class="nlpdeck-figure-words" aria-hidden="true" hidden>A &#91;1&#93;</span>'
+      + ' and ![mine](./image/a.png), ![B](<./image/b c.png>)<span class="nlpdeck-figure-words" aria-hidden="true" hidden>B</span>.',
     )
     expect(out.split('\n').slice(1).join('\n')).toBe(markdown.split('\n').slice(1).join('\n'))
   })

@@ -116,7 +116,8 @@ export function describeFigures(
   const filled: FigureWords[] = []
   const text = ctx.s.original
   const { code, images } = markdownParts(text)
-  const caption = (words: string) => `<span class="nlpdeck-figure-words" aria-hidden="true">${escapeHtml(words)}</span>`
+  // hidden by the attribute, not by a style that may come later: the print page shows it
+  const caption = (words: string) => `<span class="nlpdeck-figure-words" aria-hidden="true" hidden>${escapeHtml(words)}</span>`
   // ![](src): the words between the brackets; the n-th `![](` of the lines is taken for
   // the n-th image of them only when the src follows it as written
   let searched = { to: -1, at: 0 }
