@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -374,18 +375,25 @@ def test_an_interrupted_description_leaves_the_previous_words_whole(tmp_path):
     assert {p.name: p.read_bytes() for p in deck.figures.iterdir()} == before  # no temp file
 
 
-def test_the_figures_command_lists_stale_words_and_describes_them(tmp_path, capsys):
-    from nlpdeck import cli
-
+def test_the_figures_command_lists_stale_words_and_describes_them(tmp_path):
     deck = words_deck(tmp_path, "listed")
     list(build.build(deck, progress=False))
     say("{n} dots", deck.dir)
-    assert cli.main(["figures", str(deck.path), "--list"]) == 0
-    listed = capsys.readouterr().out.split()
-    assert listed[:5] == ["dots", "fresh;", "description", "stale:", "changed:"]
-    assert cli.main(["figures", str(deck.path)]) == 0
-    assert capsys.readouterr().out.splitlines() == [
-        "described dots (changed: code figures/words.py)",
-        "1 described again",
+
+    def figures(*args: str) -> list[str]:
+        command = [sys.executable, "-m", "nlpdeck", "figures", str(deck.path), *args]
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=120, env=env.subprocess_environ()
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout.splitlines()
+
+    assert figures("--list")[0].split()[:5] == [
+        "dots",
+        "fresh;",
+        "description",
+        "stale:",
+        "changed:",
     ]
+    assert figures() == ["described dots (changed: code figures/words.py)", "1 described again"]
     assert built_words(deck) == {"dots.png": "3 dots"} and draws(deck) == 1
