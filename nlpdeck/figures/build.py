@@ -105,10 +105,30 @@ class CodeFinder:
         self.cache = cache
         self._statements: dict[str, list[Any]] = _read_json(cache) if cache else {}
         self._used: set[str] = set()
+        self._closures: dict[tuple[str, ...], list[Path]] = {}
+        self._hashes: dict[tuple[Path, Path], tuple[str, str]] = {}
+
+    def hashes(self, files: list[Path], deck: DeckProject) -> dict[str, str]:
+        """Each code file as the manifest names it, with the hash of its bytes; each file
+        read once per run (every target of a deck shares most of its code)."""
+        found = {}
+        for path in files:
+            key = (path, deck.dir)
+            if key not in self._hashes:
+                self._hashes[key] = (_label(path, deck), sha256_file(path))
+            label, digest = self._hashes[key]
+            found[label] = digest
+        return found
 
     def closure(self, names: list[str]) -> list[Path]:
         """The files of the project's modules among ``names`` and, transitively, of the
         project's modules they import. Packages first: ``names`` is worked from its end."""
+        key = tuple(names)
+        if key not in self._closures:
+            self._closures[key] = self._closure(names)
+        return self._closures[key]
+
+    def _closure(self, names: list[str]) -> list[Path]:
         seen: dict[str, Path] = {}
         todo = list(names)
         while todo:
@@ -258,7 +278,7 @@ def inputs(
     finder = finder or CodeFinder((deck.project.root, deck.dir))
     code = code_files(deck.draw_module(target), finder.roots, finder)
     return {
-        "code": {_label(p, deck): sha256_file(p) for p in code},
+        "code": finder.hashes(code, deck),
         "models": {m: _model_revision(target, m) for m in target.models},
         "corpora": {c.name: c.sha256() for c in target.corpora},
         "files": {f: _file_sha256(deck, target, f) for f in target.files},
@@ -436,7 +456,7 @@ def describe_inputs(
     finder = finder or CodeFinder((deck.project.root, deck.dir))
     code = code_files(deck.figures_module(target.describe), finder.roots, finder)
     return {
-        "code": {_label(p, deck): sha256_file(p) for p in code},
+        "code": finder.hashes(code, deck),
         "function": target.describe,
         "drawn": entry["fingerprint"],
         "outputs": entry["outputs"],
