@@ -63,19 +63,27 @@ def _figures(args: argparse.Namespace) -> int:
         if args.list:
             for step in build.plan(deck, figures, only=args.target):
                 state = f"stale: {step.reason}" if step.reason else "fresh"
+                if step.words and not step.reason:
+                    state += f"; description stale: {step.words}"
                 print(f"{step.target.name:26} {state}")
             return 0
-        rebuilt = 0
+        rebuilt = described = 0
         for target, reason in build.build(deck, figures, only=args.target, force=args.force):
-            rebuilt += 1
-            print(f"built {target.name} ({reason}): {', '.join(target.outputs)}")
+            if reason.startswith(build.WORDS):
+                described += 1
+                print(f"described {target.name} ({reason.removeprefix(build.WORDS)})")
+            else:
+                rebuilt += 1
+                print(f"built {target.name} ({reason}): {', '.join(target.outputs)}")
     except build.FigureBuildError as error:
         print(error, file=sys.stderr)
         return 1
     if not deck.targets():
         print(f"{deck.name} declares no figure targets ({deck.targets_file} is absent)")
     else:
-        print(f"{rebuilt} figure target(s) rebuilt" if rebuilt else "figures are up to date")
+        done = [f"{rebuilt} figure target(s) rebuilt"] if rebuilt else []
+        done += [f"{described} described again"] if described else []
+        print(", ".join(done) if done else "figures are up to date")
     return 0
 
 

@@ -154,9 +154,14 @@ class DeckProject:
     def draw_module(self, target: Target) -> str:
         """The full module name of a target's drawing function (``draw`` names a module
         of the deck's figures package: ``"embedding_figures:draw_static"``)."""
+        return self.figures_module(target.draw)
+
+    def figures_module(self, function: str) -> str:
+        """The full module name of ``"module:function"`` in the deck's figures package
+        (a target's ``draw`` or ``describe``)."""
         _register_package(self.package, self.dir)  # so the module can be found, then imported
         package = ".".join(self.targets_file.relative_to(self.dir).parent.parts)
-        return f"{self.package}.{package}.{target.draw.partition(':')[0]}"
+        return f"{self.package}.{package}.{function.partition(':')[0]}"
 
 
 def _register_package(name: str, folder: Path) -> None:

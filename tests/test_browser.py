@@ -2,8 +2,10 @@
 
 Headless Chromium (Debian's, driven by playwright-chromium from node_modules) visits the
 deck served by `slidev` as `make present` serves it. A slide fails on a broken image or
-video, a request leaving localhost, a console error, a missing title, or content that
-leaves the 16:9 frame. Screenshots go to build/slides/<deck>/ for people to look at.
+video, a request leaving localhost, a console error, a missing title, content that
+leaves the 16:9 frame, or a picture with no words for a screen reader (a described
+figure: other words than its description). Screenshots go to build/slides/<deck>/ for
+people to look at.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -114,6 +117,25 @@ def deck_server(
             process.wait()
 
 
+def unworded_figures(deck: project.DeckProject, report: dict) -> list[str]:
+    """Every picture, view, video and chart shown has words for a screen reader; a
+    figure the build describes has the build's words (the addon fills them in)."""
+    described = lint.described_figures(deck)
+    prefix = f"/{deck.figures.relative_to(deck.dir).as_posix()}/"
+    shown = [f for s in report["slides"] for f in s["figures"]]
+    problems = [] if shown or not described else ["no picture found on any slide"]
+    for s in report["slides"]:
+        for f in s["figures"]:
+            src = urllib.parse.urlsplit(f["src"] or "").path
+            name = f"{src}.png" if f["tag"] == "chart" else src.partition(prefix)[2]
+            where = f"{deck.name} slide {s['number']} (click {s['clicks']}): {f['tag']} {f['src']}"
+            if not (f["words"] or "").strip():
+                problems.append(f"{where} has no words for a screen reader")
+            elif name in described and f["words"] != described[name]:
+                problems.append(f"{where} says {f['words']!r}, not its description")
+    return problems
+
+
 @pytest.mark.browser
 @pytest.mark.devserver
 @pytest.mark.kernel
@@ -133,6 +155,7 @@ def test_every_slide_renders_at_every_click(deck, deck_server, tmp_path):
         for s in report["slides"]
         for problem in s["problems"]
     ]
+    problems += unworded_figures(deck, report)
     problems += [f"{n['where']}: request leaves localhost: {n['url']}" for n in report["network"]]
     problems += [f"{c['where']}: console error: {c['text']}" for c in report["console"]]
     problems += [

@@ -31,7 +31,11 @@ def test_every_figure_target_builds(deck, figures_built):
 
 
 def test_committed_figures_match_their_inputs(deck):
-    stale = [f"{s.target.name}: {s.reason}" for s in build.plan(deck) if s.reason]
+    stale = [
+        f"{s.target.name}: {s.reason or 'description ' + s.words}"
+        for s in build.plan(deck)
+        if s.reason or s.words
+    ]
     assert stale == [], "figures out of date; run `make figures`:\n" + "\n".join(stale)
 
 

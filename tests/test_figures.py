@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from nlpdeck import env, project
 from nlpdeck.figures import build
 from nlpdeck.figures.target import Target
+from nlpdeck.project import DeckProject
 
 DECK = project.load(Path(__file__).parent / "fixtures" / "figure_deck" / "slides.md")
 """A deck whose figures package holds small real drawing functions (figures/drawers.py)."""
@@ -248,3 +250,150 @@ def test_parsed_imports_are_kept_by_content_so_an_edit_is_read_again(tmp_path):
     assert closure() == ["__init__.py", "a.py", "b.py"]
     (package / "a.py").write_text("from . import c\n")
     assert closure() == ["__init__.py", "a.py", "c.py"]
+
+
+# ---- describing: a target's words are a build step of their own
+
+
+def words_deck(tmp_path: Path, name: str) -> DeckProject:
+    """A deck outside the repository whose one target draws a picture from its JSON and
+    describes it; the drawing logs each run to draws.log (beside the deck)."""
+    deck_dir = tmp_path / name
+    (deck_dir / "figures").mkdir(parents=True)
+    (deck_dir / "slides.md").write_text("# A\n")
+    (deck_dir / "figures" / "targets.py").write_text(
+        "from nlpdeck.figures.target import Target\n"
+        "TARGETS = [Target('dots', 'draw:run', ('dots.png', 'dots.json'), params={'n': 3},"
+        " describe='words:say')]\n"
+    )
+    (deck_dir / "figures" / "draw.py").write_text(
+        "import json\nfrom pathlib import Path\n\n\ndef run(job):\n"
+        "    job.output('dots.json').write_text(json.dumps({'n': job.params['n']}))\n"
+        "    job.output('dots.png').write_bytes(b'png' * job.params['n'])\n"
+        "    with (job.deck / 'draws.log').open('a') as log:\n        log.write('drawn\\n')\n"
+    )
+    say("{n} 个点", deck_dir)
+    return project.load(deck_dir / "slides.md")
+
+
+def say(template: str, deck_dir: Path, body: str = "") -> None:
+    """(Re)write the deck's describing module; forget the imported one."""
+    words = deck_dir / "figures" / "words.py"
+    words.write_text(
+        "import json\n\n\ndef say(done):\n"
+        + (body or f"    n = json.loads(done.output('dots.json').read_text())['n']\n"
+           f"    return {{'dots.png': f'{template}'}}\n")
+    )  # fmt: skip
+    for name in [m for m in sys.modules if m.endswith(".figures.words")]:
+        del sys.modules[name]
+
+
+def draws(deck: DeckProject) -> int:
+    log = deck.dir / "draws.log"
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def built_words(deck: DeckProject) -> dict[str, str]:
+    return dict(json.loads((deck.figures / build.DESCRIPTIONS).read_text(encoding="utf-8")))
+
+
+def test_a_target_is_described_from_what_it_drew(tmp_path):
+    deck = words_deck(tmp_path, "described")
+    assert [(s.reason, s.words) for s in build.plan(deck)] == [("never built", "drawn anew")]
+    assert [t.name for t, _ in build.build(deck, progress=False)] == ["dots"]
+    assert built_words(deck) == {"dots.png": "3 个点"}
+    entry = build.read_manifest(deck.figures)["targets"]["dots"]
+    assert entry["description"]["texts"] == {"dots.png": "3 个点"}
+    assert "figures/words.py" in entry["description"]["inputs"]["code"]
+    assert "figures/words.py" not in entry["inputs"]["code"]  # the drawing's code
+    assert [(s.reason, s.words) for s in build.plan(deck)] == [("", "")]
+    assert list(build.build(deck, progress=False)) == [] and draws(deck) == 1
+
+
+def test_new_words_describe_again_and_draw_nothing(tmp_path):
+    deck = words_deck(tmp_path, "reworded")
+    list(build.build(deck, progress=False))
+    picture = (deck.figures / "dots.png").read_bytes()
+    say("图中有 {n} 个点", deck.dir)
+    assert [(s.reason, s.words) for s in build.plan(deck)] == [
+        ("", "changed: code figures/words.py")
+    ]
+    assert [r for _, r in build.build(deck, progress=False)] == [
+        build.WORDS + "changed: code figures/words.py"
+    ]
+    assert built_words(deck) == {"dots.png": "图中有 3 个点"}
+    assert draws(deck) == 1 and (deck.figures / "dots.png").read_bytes() == picture
+
+
+def test_a_redrawn_figure_is_described_again(tmp_path):
+    deck = words_deck(tmp_path, "redrawn")
+    list(build.build(deck, progress=False))
+    more = [dataclasses.replace(deck.targets()[0], params={"n": 4})]
+    assert [s.words for s in build.plan(deck, targets=more)] == ["drawn anew"]
+    list(build.build(deck, progress=False, targets=more))
+    assert built_words(deck) == {"dots.png": "4 个点"} and draws(deck) == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "    raise KeyError('n')\n",
+            "figure target dots (words:say) failed to describe its figures: KeyError: 'n'",
+        ),
+        (
+            "    return {'dots.png': 'x', 'dot.png': 'y'}\n",
+            "figure target dots (words:say) described dot.png, not its outputs: "
+            "its outputs are dots.png, dots.json",
+        ),
+        (
+            "    return {'dots.json': 'x'}\n",
+            "figure target dots (words:say) gave no text for dots.png: "
+            "its outputs are dots.png, dots.json",
+        ),
+    ],
+)
+def test_a_failing_description_is_named_and_the_previous_words_kept(tmp_path, body, message):
+    deck = words_deck(tmp_path, f"fails{len(body)}")
+    list(build.build(deck, progress=False))
+    before = (deck.figures / build.DESCRIPTIONS).read_bytes()
+    say("", deck.dir, body)
+    with pytest.raises(build.FigureBuildError) as error:
+        list(build.build(deck, progress=False))
+    assert str(error.value).splitlines() == [message, "previous figures are intact"]
+    assert (deck.figures / build.DESCRIPTIONS).read_bytes() == before
+    assert build.plan(deck)[0].words.startswith("changed: code figures/words.py")
+
+
+def test_an_interrupted_description_leaves_the_previous_words_whole(tmp_path):
+    deck = words_deck(tmp_path, "interrupted")
+    list(build.build(deck, progress=False))
+    before = {p.name: p.read_bytes() for p in deck.figures.iterdir()}
+    say("", deck.dir, "    raise KeyboardInterrupt\n")
+    with pytest.raises(KeyboardInterrupt):
+        list(build.build(deck, progress=False))
+    assert {p.name: p.read_bytes() for p in deck.figures.iterdir()} == before  # no temp file
+
+
+def test_the_figures_command_lists_stale_words_and_describes_them(tmp_path):
+    deck = words_deck(tmp_path, "listed")
+    list(build.build(deck, progress=False))
+    say("{n} dots", deck.dir)
+
+    def figures(*args: str) -> list[str]:
+        command = [sys.executable, "-m", "nlpdeck", "figures", str(deck.path), *args]
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=120, env=env.subprocess_environ()
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout.splitlines()
+
+    assert figures("--list")[0].split()[:5] == [
+        "dots",
+        "fresh;",
+        "description",
+        "stale:",
+        "changed:",
+    ]
+    assert figures() == ["described dots (changed: code figures/words.py)", "1 described again"]
+    assert built_words(deck) == {"dots.png": "3 dots"} and draws(deck) == 1

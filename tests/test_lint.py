@@ -32,7 +32,7 @@ def test_seed_deck_defects_are_reported_with_slide_and_line():
 
 def test_pending_list_is_strict(tmp_path):
     (tmp_path / "image.png").write_bytes(b"\x89PNG")
-    (tmp_path / "slides.md").write_text('# A\n\n<img src="./image.png" />\n')
+    (tmp_path / "slides.md").write_text('# A\n\n<img alt="a picture" src="./image.png" />\n')
     (tmp_path / "figures-pending.txt").write_text("image.png\n")
     assert [f.message for f in lint.lint(project.load(tmp_path / "slides.md"))] == [
         "image.png exists now: remove it from figures-pending.txt"
@@ -127,8 +127,8 @@ def figure_deck(tmp_path, body: str):
 def test_every_asset_is_a_figure_target_output_or_a_source(tmp_path):
     deck, targets = figure_deck(
         tmp_path,
-        '# A\n\n![a](./pictures/made.png)\n\n<img src="/logo.svg">\n\n---\n\n# B\n\n'
-        '<img src="./pictures/stray.png">\n<img src="/gone.svg">\n\n'
+        '# A\n\n![a](./pictures/made.png)\n\n<img alt="a" src="/logo.svg">\n\n---\n\n# B\n\n'
+        '<img alt="a" src="./pictures/stray.png">\n<img alt="a" src="/gone.svg">\n\n'
         '<video><source src="./pictures/unbuilt.mp4"></video>\n',
     )
     found = [(f.line, f.slide, f.message) for f in lint.assets(deck, targets)]
@@ -204,6 +204,10 @@ EXPECTED = {
         "29 (after slide 4): src: 5 is not a file path: name a markdown file",
     ],
     "labels.md": ["26 (slide 1): this ts block is Python"],
+    "pictures.md": [
+        "11 (slide 1): img ./pictures/a%20b.png has no alt text",
+        "13 (slide 1): img ./pictures/图片.png has no alt text",
+    ],
     "swallow.md": ["3 (slide 1): fence ```python is not closed before the `---` on line 6"],
     "symbols.md": ["4 (slide 1): syntax error: duplicate argument 'a' in function definition"],
     "text-frontmatter.md": [
@@ -304,15 +308,16 @@ def test_the_starter_deck_gets_advice_and_passes_the_check(capsys):
         (4, "warning", "remote-asset"),
         (9, "warning", "web-fonts"),
         (41, "warning", "remote-asset"),
+        (46, "warning", "img-alt"),  # Slidev's logo, with no alt text
         (46, "warning", "remote-asset"),
     ]
     assert check.main(deck, timeout=60) == 0
     out = capsys.readouterr().out
     assert "slides.md:4: warning remote-asset: frontmatter:background https://cover.sli.dev" in out
     assert out.rstrip().endswith("0 failing lint findings")
-    assert "lint: 0 errors, 4 warnings (none failing)" in out
+    assert "lint: 0 errors, 5 warnings (none failing)" in out
     assert check.main(deck, timeout=60, strict=True) == 1
-    assert "lint: 0 errors, 4 warnings (4 failing)" in capsys.readouterr().out
+    assert "lint: 0 errors, 5 warnings (5 failing)" in capsys.readouterr().out
 
 
 def test_a_deck_with_its_own_code_runner_is_not_told_it_has_none(tmp_path):
@@ -373,13 +378,13 @@ def test_paths_resolve_as_slidev_resolves_them(tmp_path):
     picture(tmp_path / "public" / "image" / "both.png")
     picture(tmp_path / "pages" / "image" / "near.png")
     (tmp_path / "pages" / "more.md").write_text(
-        '# Imported\n\n![near](./image/near.png)\n<img src="/image/root.png">\n'
+        '# Imported\n\n![near](./image/near.png)\n<img alt="a" src="/image/root.png">\n'
     )
     deck = write_deck(
         tmp_path,
         "",
-        '# A\n\n![a](/image/root.png)\n\n<img src="/image/both.png">\n\n'
-        '<img src="./image/root.png">\n\n<img src="/image/gone.png">\n\n'
+        '# A\n\n![a](/image/root.png)\n\n<img alt="a" src="/image/both.png">\n\n'
+        '<img alt="a" src="./image/root.png">\n\n<img alt="a" src="/image/gone.png">\n\n'
         "---\nsrc: ./pages/more.md\n---\n",
     )
     loaded = project.load(deck)
@@ -396,7 +401,9 @@ def test_paths_a_build_cannot_resolve_are_errors(tmp_path):
     """Vue makes an import of an <img> or markdown picture: `@/` (no Vite alias in
     Slidev) and a bare path are read as package names, and the build fails."""
     picture(tmp_path / "image" / "x.png")
-    deck = write_deck(tmp_path, "", '# A\n\n<img src="@/image/x.png">\n\n![x](image/x.png)\n')
+    deck = write_deck(
+        tmp_path, "", '# A\n\n<img alt="x" src="@/image/x.png">\n\n![x](image/x.png)\n'
+    )
     found = lint.lint(project.load(deck))
     assert [(f.line, f.severity, f.rule) for f in found] == [
         (7, "error", "asset-path"),
@@ -429,22 +436,22 @@ def test_a_plain_url_beside_the_deck_is_not_in_a_build(tmp_path):
 
 def test_every_figure_from_a_target_only_where_the_deck_keeps_to_targets(tmp_path):
     picture(tmp_path / "image" / "copied.png")
-    deck = write_deck(tmp_path, "", '# A\n\n<img src="/image/copied.png">\n')
+    deck = write_deck(tmp_path, "", '# A\n\n<img alt="a" src="/image/copied.png">\n')
     assert lint.lint(project.load(deck)) == []
     write_deck(
         tmp_path,
         "nlpdeck:\n  lint:\n    figure-targets: true\n",
-        '# A\n\n<img src="/image/copied.png">\n',
+        '# A\n\n<img alt="a" src="/image/copied.png">\n',
     )
     assert graded(deck) == [(10, "error", "figure-untracked")]
-    write_deck(tmp_path, "", '# A\n\n<img src="/image/copied.png">\n')
+    write_deck(tmp_path, "", '# A\n\n<img alt="a" src="/image/copied.png">\n')
     (tmp_path / "figures").mkdir()
     (tmp_path / "figures" / "targets.py").write_text("TARGETS = []\n")
     assert graded(deck) == [(7, "error", "figure-untracked")]
 
 
 def test_the_config_sets_severities_and_policies(tmp_path):
-    body = '# A\n\n<img src="https://example.org/a.png">\n'
+    body = '# A\n\n<img alt="a" src="https://example.org/a.png">\n'
     deck = write_deck(tmp_path, "", body)
     assert graded(deck) == [(7, "warning", "remote-asset")]
     write_deck(tmp_path, "nlpdeck:\n  lint:\n    offline: true\n", body)
@@ -479,12 +486,12 @@ def test_comments_turn_findings_off(tmp_path):
         "",
         "# A\n\n"
         "<!-- nlpdeck-disable-next-line remote-asset -->\n"
-        '<img src="https://example.org/a.png">\n'
-        '<img src="https://example.org/b.png">\n\n'
+        '<img alt="a" src="https://example.org/a.png">\n'
+        '<img alt="a" src="https://example.org/b.png">\n\n'
         "<!-- nlpdeck-disable-next-line missing-file -->\n"
-        '<img src="https://example.org/c.png">\n\n'
+        '<img alt="a" src="https://example.org/c.png">\n\n'
         "<!-- nlpdeck-disable -->\n"
-        '<img src="/gone.png">\n'
+        '<img alt="a" src="/gone.png">\n'
         "<!-- nlpdeck-enable -->\n\n"
         "<!-- nlpdeck-disable-next-line undefined-name -->\n"
         "<!-- check: skip shown, not run -->\n"
@@ -556,10 +563,36 @@ def test_pytest_fails_a_deck_on_errors_and_shows_warnings(tmp_path):
         [*run, "starter/slides.md"], cwd=tmp_path, capture_output=True, text=True, timeout=300
     )
     assert starter.returncode == 0, starter.stdout
-    assert "1 passed, 4 warnings" in starter.stdout
+    assert "1 passed, 5 warnings" in starter.stdout
     assert "slides.md:4: LintWarning: starter/slides.md:4: warning remote-asset" in starter.stdout
     labels = subprocess.run(
         [*run, "labels/slides.md"], cwd=tmp_path, capture_output=True, text=True, timeout=300
     )
     assert labels.returncode == 1, labels.stdout
     assert "labels/slides.md:19: error undefined-name: name 'loader'" in labels.stdout
+
+
+def test_an_image_without_alt_text_is_advice_unless_the_figure_build_describes_it(tmp_path):
+    """The nlpdeck addon puts a described figure's words in as its alt; other pictures
+    need the author's (``alt=""``: decoration)."""
+    picture(tmp_path / "image" / "plot.png")
+    picture(tmp_path / "image" / "other.png")
+    addon = f"addons:\n  - {env.ROOT / 'slidev-addon-nlpdeck'}\n"
+    body = (
+        '# A\n\n<img src="./image/plot.png">\n\n![](./image/other.png)\n\n'
+        '<img src="./image/other.png" alt="">\n\n![other](./image/other.png)\n'
+    )
+    deck = write_deck(tmp_path, addon, body)
+    found = lint.lint(project.load(deck))
+    assert [(f.line, f.severity, f.rule) for f in found] == [
+        (9, "warning", "img-alt"),
+        (11, "warning", "img-alt"),
+    ]
+    assert found[0].message == (
+        "img ./image/plot.png has no alt text, so a screen reader and the exported PDF say "
+        'nothing of it: write what it shows as its alt text (alt="" if it is decoration)'
+    )
+    (tmp_path / "image" / "descriptions.json").write_text('{"plot.png": "一条上升的线"}')
+    assert [f.line for f in lint.lint(project.load(deck))] == [11]
+    write_deck(tmp_path, "", body)  # without the addon nothing fills the alt in
+    assert [f.line for f in lint.lint(project.load(deck))] == [7, 9]

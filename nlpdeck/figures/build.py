@@ -10,6 +10,13 @@ Staleness rules (written down, as doit does):
   earlier outputs it needs, its params and seed;
 - contents, never mtimes: a touched file rebuilds nothing, an edited one rebuilds.
 
+A target's words (``describe``) are a step of their own, with their own fingerprint:
+the describing code (found as the drawing code is), the drawing's fingerprint and the
+hashes of the outputs it reads. A redrawn target is described again; an edit of the
+describing code alone describes again and draws nothing. The words are kept in the
+manifest entry and, for the addon and exports, in ``descriptions.json`` beside the
+figures (``{output: text}``), both written by replace.
+
 A drawing function writes into a fresh temporary folder beside the figures. Only
 when it returns, with exactly its declared outputs, are the files moved into place
 (``os.replace``) and the manifest rewritten (also by replace), so an interrupted or
@@ -45,11 +52,14 @@ from pathlib import Path
 from typing import Any
 
 from nlpdeck import env, models
-from nlpdeck.figures.target import Job, Target
+from nlpdeck.figures.target import Finished, Job, Target
 from nlpdeck.files import sha256_file, write_atomic
 from nlpdeck.project import DeckProject
 
 MANIFEST = "manifest.json"
+DESCRIPTIONS = "descriptions.json"
+PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".mp4", ".webm", ".html")
+"""Outputs a reader sees, which a target's ``describe`` must put in words."""
 VERSIONS = ("torch", "transformers", "sentence-transformers", "matplotlib", "numpy")
 """Recorded in the manifest for readers; not part of the fingerprint (the lock pins them)."""
 
@@ -95,10 +105,30 @@ class CodeFinder:
         self.cache = cache
         self._statements: dict[str, list[Any]] = _read_json(cache) if cache else {}
         self._used: set[str] = set()
+        self._closures: dict[tuple[str, ...], list[Path]] = {}
+        self._hashes: dict[tuple[Path, Path], tuple[str, str]] = {}
+
+    def hashes(self, files: list[Path], deck: DeckProject) -> dict[str, str]:
+        """Each code file as the manifest names it, with the hash of its bytes; each file
+        read once per run (every target of a deck shares most of its code)."""
+        found = {}
+        for path in files:
+            key = (path, deck.dir)
+            if key not in self._hashes:
+                self._hashes[key] = (_label(path, deck), sha256_file(path))
+            label, digest = self._hashes[key]
+            found[label] = digest
+        return found
 
     def closure(self, names: list[str]) -> list[Path]:
         """The files of the project's modules among ``names`` and, transitively, of the
         project's modules they import. Packages first: ``names`` is worked from its end."""
+        key = tuple(names)
+        if key not in self._closures:
+            self._closures[key] = self._closure(names)
+        return self._closures[key]
+
+    def _closure(self, names: list[str]) -> list[Path]:
         seen: dict[str, Path] = {}
         todo = list(names)
         while todo:
@@ -248,7 +278,7 @@ def inputs(
     finder = finder or CodeFinder((deck.project.root, deck.dir))
     code = code_files(deck.draw_module(target), finder.roots, finder)
     return {
-        "code": {_label(p, deck): sha256_file(p) for p in code},
+        "code": finder.hashes(code, deck),
         "models": {m: _model_revision(target, m) for m in target.models},
         "corpora": {c.name: c.sha256() for c in target.corpora},
         "files": {f: _file_sha256(deck, target, f) for f in target.files},
@@ -303,10 +333,12 @@ def write_manifest(figures: Path, manifest: dict[str, Any]) -> None:
 
 @dataclass(frozen=True)
 class Step:
-    """A target and why it must be rebuilt (``reason`` is empty when it is fresh)."""
+    """A target and why it must be rebuilt (``reason`` is empty when it is fresh), and
+    why its words must be written again (``words``, empty when they are current)."""
 
     target: Target
     reason: str
+    words: str = ""
 
 
 def staleness(
@@ -385,7 +417,7 @@ def validate(targets: Iterable[Target]) -> None:
                     f"figure target {t.name} needs {need}, which no earlier target outputs"
                 )
         for out in t.outputs:
-            if out in made or out == MANIFEST:
+            if out in made or out in (MANIFEST, DESCRIPTIONS):
                 raise FigureBuildError(f"{out} is an output of both {made.get(out)} and {t.name}")
             made[out] = t.name
 
@@ -404,9 +436,46 @@ def plan(
     manifest = read_manifest(figures)
     # each module found once
     finder = CodeFinder((deck.project.root, deck.dir), cache=imports_cache())
-    steps = [Step(t, staleness(deck, t, figures, manifest, finder)) for t in select(targets, only)]
+    steps = []
+    for target in select(targets, only):
+        reason = staleness(deck, target, figures, manifest, finder)
+        words = "drawn anew" if reason and target.describe else ""
+        entry = manifest["targets"].get(target.name)
+        if not reason and entry is not None:
+            words = words_staleness(deck, target, entry, finder)
+        steps.append(Step(target, reason, words))
     finder.save()
     return steps
+
+
+def describe_inputs(
+    deck: DeckProject, target: Target, entry: dict[str, Any], finder: CodeFinder | None = None
+) -> dict[str, Any]:
+    """What a target's words depend on: the describing code, the drawing's fingerprint
+    (its data inputs and params) and the outputs as the manifest recorded them."""
+    finder = finder or CodeFinder((deck.project.root, deck.dir))
+    code = code_files(deck.figures_module(target.describe), finder.roots, finder)
+    return {
+        "code": finder.hashes(code, deck),
+        "function": target.describe,
+        "drawn": entry["fingerprint"],
+        "outputs": entry["outputs"],
+    }
+
+
+def words_staleness(
+    deck: DeckProject, target: Target, entry: dict[str, Any], finder: CodeFinder | None = None
+) -> str:
+    """Why a drawn target's words must be written again, or ``""``."""
+    if not target.describe:
+        return ""
+    kept = entry.get("description")
+    if kept is None:
+        return "no description yet"
+    found = describe_inputs(deck, target, entry, finder)
+    if fingerprint(found) != kept["fingerprint"]:
+        return "changed: " + ", ".join(changed_inputs(kept["inputs"], found))
+    return ""
 
 
 DATA_INPUTS = ("models", "corpora", "files", "needs", "params", "seed")
@@ -475,6 +544,70 @@ def draw_function(deck: DeckProject, target: Target) -> Callable[[Job], None]:
     return drawer
 
 
+def describe(
+    deck: DeckProject, target: Target, figures: Path, entry: dict[str, Any]
+) -> dict[str, Any]:
+    """Put a drawn target's pictures in words; returns the manifest's ``description``.
+
+    The describing function must name only the target's outputs and must describe each
+    picture, video or page among them (:data:`PICTURES`) in non-empty text.
+    """
+    found = describe_inputs(deck, target, entry)
+    where = f"figure target {target.name} ({target.describe})"
+    try:
+        module = importlib.import_module(deck.figures_module(target.describe))
+        describer: Callable[[Finished], Any] = getattr(module, target.describe.partition(":")[2])
+        texts = describer(Finished(target, figures, deck.dir))
+    except Exception as error:
+        raise FigureBuildError(
+            f"{where} failed to describe its figures: {type(error).__name__}: {error}"
+        ) from error
+    if not isinstance(texts, dict):
+        raise FigureBuildError(f"{where} returned {type(texts).__name__}, not {{output: text}}")
+    unknown = sorted(set(texts) - set(target.outputs))
+    undescribed = [
+        n
+        for n in target.outputs
+        if n.endswith(PICTURES) and not (isinstance(texts.get(n), str) and texts[n].strip())
+    ]
+    if unknown or undescribed:
+        raise FigureBuildError(
+            f"{where} "
+            + "; ".join(
+                part
+                for part in (
+                    f"described {', '.join(unknown)}, not its outputs" if unknown else "",
+                    f"gave no text for {', '.join(undescribed)}" if undescribed else "",
+                )
+                if part
+            )
+            + f": its outputs are {', '.join(target.outputs)}"
+        )
+    return {
+        "fingerprint": fingerprint(found),
+        "inputs": found,
+        "texts": {name: " ".join(str(text).split()) for name, text in sorted(texts.items())},
+    }
+
+
+def descriptions(manifest: dict[str, Any], targets: Iterable[Target]) -> dict[str, str]:
+    """Every described output of ``targets``, ``{output: text}``, as the manifest holds them."""
+    found: dict[str, str] = {}
+    for target in targets:
+        entry = manifest["targets"].get(target.name) or {}
+        if target.describe and "description" in entry:
+            found.update(entry["description"]["texts"])
+    return dict(sorted(found.items()))
+
+
+def write_descriptions(figures: Path, texts: dict[str, str]) -> None:
+    """``descriptions.json``, rewritten (by replace) only when its words changed."""
+    path = figures / DESCRIPTIONS
+    if _read_json(path) == texts and path.is_file():
+        return
+    write_atomic(path, json.dumps(texts, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+
+
 def run_target(deck: DeckProject, target: Target, figures: Path) -> dict[str, Any]:
     """Draw one target into a temporary folder, then move its outputs into place.
 
@@ -527,6 +660,22 @@ def run_target(deck: DeckProject, target: Target, figures: Path) -> dict[str, An
     }
 
 
+WORDS = "words only: "
+"""How :func:`build` marks a target whose description alone was written again."""
+
+
+def _describe_into_manifest(
+    deck: DeckProject, target: Target, figures: Path, every: list[Target]
+) -> None:
+    """Describe a drawn target, keep the words in its manifest entry and in
+    ``descriptions.json`` (the words of ``every`` target of the build)."""
+    manifest = read_manifest(figures)
+    entry = manifest["targets"][target.name]
+    entry["description"] = describe(deck, target, figures, entry)
+    write_manifest(figures, manifest)
+    write_descriptions(figures, descriptions(manifest, every))
+
+
 def build(
     deck: DeckProject,
     figures: Path | None = None,
@@ -535,7 +684,9 @@ def build(
     progress: bool = True,
     targets: Iterable[Target] | None = None,
 ) -> Iterator[tuple[Target, str]]:
-    """Rebuild stale targets in declared order; yields each rebuilt target and why.
+    """Rebuild stale targets in declared order; yields each rebuilt target and why
+    (a target whose words alone were written again, with a reason that starts with
+    :data:`WORDS`).
 
     The manifest is rewritten after every target, so a later failure keeps earlier
     work. A failing target raises :class:`FigureBuildError` once the others have run.
@@ -543,8 +694,10 @@ def build(
     from tqdm import tqdm
 
     figures = deck.figures if figures is None else figures
-    steps = plan(deck, figures, only, targets)
+    every = deck.targets() if targets is None else list(targets)
+    steps = plan(deck, figures, only, every)
     stale = {s.target.name: s.reason or "forced" for s in steps if force or s.reason}
+    words = {s.target.name: s.words for s in steps if s.words and s.target.name not in stale}
     made_by = {out: s.target.name for s in steps for out in s.target.outputs}
     rebuilt: set[str] = set()
     failures = []
@@ -556,6 +709,13 @@ def build(
             # an output it reads was just rebuilt: stale only if its content changed
             reason = staleness(deck, target, figures, read_manifest(figures))
         if not reason:
+            if target.name in words:
+                try:
+                    _describe_into_manifest(deck, target, figures, every)
+                except FigureBuildError as error:
+                    failures.append(str(error))
+                    continue
+                yield target, WORDS + words[target.name]
             continue
         if target.name not in stale:  # made stale by an upstream rebuilt just now
             bar.total += 1
@@ -571,7 +731,14 @@ def build(
         manifest["targets"][target.name] = entry
         write_manifest(figures, manifest)
         rebuilt.add(target.name)
+        if target.describe:
+            try:
+                _describe_into_manifest(deck, target, figures, every)
+            except FigureBuildError as error:
+                failures.append(str(error))
         yield target, reason
     bar.close()
+    if any(t.describe for t in every):
+        write_descriptions(figures, descriptions(read_manifest(figures), every))
     if failures:
         raise FigureBuildError("\n".join(failures) + "\nprevious figures are intact")

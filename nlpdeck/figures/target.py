@@ -1,7 +1,9 @@
 """What a figure target declares, and what its drawing function receives.
 
 A drawing function only computes and draws into ``job.out``; the build decides when it
-runs (by content hash of everything declared here) and moves its files into place.
+runs (by content hash of everything declared here) and moves its files into place. A
+describing function reads the finished outputs and says in words what each picture
+shows; it runs after the drawing, or alone when only its own code changed.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ class Target:
     ``files``    data files, relative to the deck's folder (e.g. a sentence list).
     ``needs``    outputs of earlier targets this one reads (from the same figure folder).
     ``params``   plain JSON values handed to the drawing function.
+    ``describe`` ``"module:function"`` like ``draw``: gets a :class:`Finished` and returns
+                 ``{output: text}``, a sentence or two in the deck's language for each
+                 picture, video or page the target draws, built from the data it draws.
+                 Kept out of ``draw``'s code so editing the words redraws nothing.
     """
 
     name: str
@@ -49,6 +55,7 @@ class Target:
     params: Mapping[str, Any] = field(default_factory=dict)
     seed: int = 0
     about: str = ""
+    describe: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,3 +103,34 @@ class Job:
             raise KeyError(f"{name} is not declared in models= of figure target {self.target.name}")
         entry = models.lookup(name)
         return entry.hub_id if entry else name
+
+
+@dataclass(frozen=True)
+class Finished:
+    """What a describing function gets: its target's built outputs and inputs, to read."""
+
+    target: Target
+    figures: Path  # the figure folder, where outputs and ``needs`` are
+    deck: Path  # the deck's folder, to read ``files`` from
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        return self.target.params
+
+    def output(self, name: str) -> Path:
+        """One of the target's built outputs (e.g. the JSON its picture was drawn from)."""
+        if name not in self.target.outputs:
+            raise KeyError(f"{name} is not an output of figure target {self.target.name}")
+        return self.figures / name
+
+    def need(self, name: str) -> Path:
+        """An earlier target's output this target declared in ``needs``."""
+        if name not in self.target.needs:
+            raise KeyError(f"{name} is not declared in needs= of figure target {self.target.name}")
+        return self.figures / name
+
+    def file(self, name: str) -> Path:
+        """A data file this target declared in ``files`` (relative to the deck's folder)."""
+        if name not in self.target.files:
+            raise KeyError(f"{name} is not declared in files= of figure target {self.target.name}")
+        return (self.deck / name).resolve()

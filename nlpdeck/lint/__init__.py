@@ -24,6 +24,8 @@ from nlpdeck.lint.assets import (
     PENDING_FILE,
     assets,
     declared_at,
+    described_figures,
+    missing_alt,
     pending_figures,
     resolve_asset,
     unshown_figures,
@@ -41,6 +43,7 @@ __all__ = [
     "Finding",
     "assets",
     "declared_at",
+    "described_figures",
     "failing",
     "lint",
     "live_blocks",
@@ -63,6 +66,7 @@ def lint(project: DeckProject) -> list[Finding]:
     ]
     findings += assets(project)
     findings += unshown_figures(project)
+    findings += missing_alt(project)
     findings += web_fonts(deck)
     findings += mislabelled_python(deck)
     findings += missing_addons(deck)

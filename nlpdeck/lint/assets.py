@@ -19,6 +19,7 @@ file that names them. What the dev server serves is not all a build has:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -149,6 +150,61 @@ def resolve_asset(asset: Asset, project: DeckProject) -> Path:
     """The file Slidev shows for the asset (the first place it looks, when none exists)."""
     places = candidates(asset, project)
     return next((p for p in places if p.exists()), places[0])
+
+
+def described_figures(project: DeckProject) -> dict[str, str]:
+    """The words of each described figure (``descriptions.json`` of the figure build)."""
+    from nlpdeck.figures.build import DESCRIPTIONS
+
+    try:
+        found = json.loads((project.figures / DESCRIPTIONS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def missing_alt(project: DeckProject) -> Iterator[Finding]:
+    """Images (``<img>``, markdown images) with no alt text, unless the picture is a
+    figure its target describes and the nlpdeck addon, which puts the words in as the
+    alt, is on. An explicit ``alt=""`` marks a picture as decoration, as in HTML."""
+    deck = project.deck
+    addon = any(
+        addons.manifest(folder).get("name") == ADDON
+        for folder in addons.enabled(deck.headmatter, deck.dir).values()
+        if folder is not None
+    )
+    described = described_figures(project) if addon else {}
+    made = {out: t.name for t in project.targets() for out in t.outputs}
+    figures = project.figures.resolve()
+    for slide in deck.slides:
+        for asset in slide.assets:
+            if asset.kind not in ("img", "markdown-image") or asset.alt is not None:
+                continue
+            if RE_REMOTE.match(asset.url) or asset.url.startswith("data:"):
+                name = None
+            else:
+                target = resolve_asset(asset, project)
+                name = (
+                    target.relative_to(figures).as_posix()
+                    if target.is_relative_to(figures)
+                    else None
+                )
+            if name is not None and described.get(name, "").strip():
+                continue
+            maker = made.get(name or "")
+            fix = (
+                f"describe it (figure target {maker}: describe=, then `make figures`)"
+                if maker
+                else 'write what it shows as its alt text (alt="" if it is decoration)'
+            )
+            yield Finding(
+                asset.path,
+                asset.line,
+                slide.number,
+                f"{asset.kind} {asset.url} has no alt text, so a screen reader and the "
+                f"exported PDF say nothing of it: {fix}",
+                "img-alt",
+            )
 
 
 def unshown_figures(project: DeckProject, targets: list[Target] | None = None) -> Iterator[Finding]:

@@ -43,6 +43,7 @@ RULES = {
         Rule("figures-pending", ERROR, "figures-pending.txt lists only figures not built yet"),
         Rule("figure-untracked", OFF, "every picture in the figure folder is a target's output"),
         Rule("figure-unshown", WARNING, "every picture a figure target makes is shown"),
+        Rule("img-alt", WARNING, "an image has alt text, or is a figure its target describes"),
         # code the deck shows
         Rule("syntax-error", ERROR, "every Python block compiles"),
         Rule("undefined-name", ERROR, "a Python block reads only names defined before it"),

@@ -72,6 +72,7 @@ class Asset:
     url: str
     line: int
     path: Path  # the markdown file
+    alt: str | None = None  # an image's alt text, None when absent ("" marks decoration)
 
 
 def place(slide: int, between: bool) -> str:

@@ -256,21 +256,21 @@ class SlideScan:
     def html(self, content: str, line: int) -> None:
         finder = _AssetFinder()
         finder.feed(content)
-        for kind, url, row in finder.found:
-            self.asset(kind, url, line + row - 1)
+        for kind, url, row, alt in finder.found:
+            self.asset(kind, url, line + row - 1, alt)
 
     def inline(self, token: Token, line: int) -> None:
         for child in token.children or []:
             if child.type == "image":
                 url = markdown.normalizeLinkText(str(child.attrGet("src")))
-                self.asset("markdown-image", _restore(url), line)
+                self.asset("markdown-image", _restore(url), line, child.content or None)
             elif child.type == "html_inline":
                 self.html(_restore(child.content), line)
 
-    def asset(self, kind: str, url: str, line: int) -> None:
+    def asset(self, kind: str, url: str, line: int, alt: str | None = None) -> None:
         """A file the slide shows; inline data and Vue bindings are no file."""
         if url.strip() and not url.lower().startswith("data:") and "{{" not in url:
-            self.assets.append(Asset(kind, url, line, self.path))
+            self.assets.append(Asset(kind, url, line, self.path, alt))
 
 
 def _restore(text: str) -> str:
@@ -280,10 +280,13 @@ def _restore(text: str) -> str:
 class _AssetFinder(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, str, int]] = []
+        self.found: list[tuple[str, str, int, str | None]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attr = ASSET_TAGS.get(tag)
-        value = dict(attrs).get(attr) if attr else None
+        values = dict(attrs)
+        value = values.get(attr) if attr else None
+        bound = values.get(":alt") or values.get("v-bind:alt")
+        alt = (values["alt"] or "") if "alt" in values else ("{{" + bound + "}}" if bound else None)
         if value:
-            self.found.append((tag, value, self.getpos()[0]))
+            self.found.append((tag, value, self.getpos()[0], alt))

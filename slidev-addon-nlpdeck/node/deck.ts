@@ -19,7 +19,13 @@ import type { Missing } from '../shared/live'
 import { execFile } from 'node:child_process'
 import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { basename, join, relative, resolve } from 'node:path'
+import { basename, dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+// The project that installed the addon (its .venv, its build/): the folder whose
+// node_modules holds it, or the folder that holds it when linked from there (file:).
+const HOLDER = dirname(realpathSync(fileURLToPath(new URL('..', import.meta.url))))
+export const TOOLKIT = basename(HOLDER) === 'node_modules' ? dirname(HOLDER) : HOLDER
 
 export const VIRTUAL_ID = 'virtual:nlpdeck/deck'
 const RESOLVED_ID = `\0${VIRTUAL_ID}`
@@ -104,8 +110,20 @@ function fallback(options: ResolvedSlidevOptions): Pick<DeckFiles, 'lang' | 'fig
   }
 }
 
+// Asked once per deck and process: the Vite plugins and the markdown transformers both
+// need it, and Slidev may load their setup files as separate module instances.
+const ASKED = Symbol.for('nlpdeck:deck-files')
+const asked = ((globalThis as Record<symbol, unknown>)[ASKED] ??= new Map()) as Map<string, Promise<DeckFiles>>
+
 /** The deck Slidev serves, as the toolkit describes it (`toolkit`: the addon's parent). */
-export async function deckFiles(options: ResolvedSlidevOptions, toolkit: string): Promise<DeckFiles> {
+export function deckFiles(options: ResolvedSlidevOptions, toolkit: string): Promise<DeckFiles> {
+  const key = `${options.entry}\0${options.mode}`
+  if (!asked.has(key))
+    asked.set(key, askDeckFiles(options, toolkit))
+  return asked.get(key)!
+}
+
+async function askDeckFiles(options: ResolvedSlidevOptions, toolkit: string): Promise<DeckFiles> {
   const python = process.env.NLPDECK_PYTHON || join(toolkit, '.venv', 'bin', 'python')
   const common = { entry: options.entry, toolkit, python }
   try {

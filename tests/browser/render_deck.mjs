@@ -6,7 +6,8 @@
 // config.json: {"base": "http://localhost:PORT", "out": "build/slides/part2/screenshots",
 //               "chromium": "/usr/bin/chromium",
 //               "slides": [{"number": 1, "title": "…"}, …]}
-// report.json: {"slides": [{"number", "clicks", "problems": […], "screenshot"}], "network": […],
+// report.json: {"slides": [{"number", "clicks", "problems": […], "figures": [{"tag", "src",
+//               "words"}], "screenshot"}], "network": […],
 //               "console": […]}
 import { mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -90,7 +91,18 @@ function inspect(title) {
   if (worst) problems.push(`content leaves the 16:9 frame by ${worst.over}px: ${worst.what}`)
   const text = layout.innerText.replace(/\s+/g, ' ')
   if (title && !text.includes(title.replace(/\s+/g, ' '))) problems.push(`title "${title}" not shown`)
-  return { problems }
+  // what a screen reader says of each picture, view, video and drawn chart
+  const figures = []
+  for (const el of layout.querySelectorAll('img, iframe, video, .plotly-figure > [role="img"]')) {
+    if (!visible(el)) continue
+    const tag = el.tagName === 'DIV' ? 'chart' : el.tagName.toLowerCase()
+    const src = tag === 'chart'
+      ? el.parentElement.dataset.figure
+      : tag === 'video' ? (el.querySelector('source')?.getAttribute('src') || el.getAttribute('src')) : el.getAttribute('src')
+    const words = el.getAttribute({ img: 'alt', iframe: 'title' }[tag] || 'aria-label')
+    figures.push({ tag, src, words })
+  }
+  return { problems, figures }
 }
 
 /**
@@ -133,7 +145,7 @@ for (const slide of config.slides) {
     const found = await page.evaluate(inspect, slide.title)
     const screenshot = join(config.out, `${String(slide.number).padStart(2, '0')}-${clicks}.png`)
     await page.screenshot({ path: screenshot })
-    report.slides.push({ number: slide.number, clicks, problems: found.problems, screenshot })
+    report.slides.push({ number: slide.number, clicks, problems: found.problems, figures: found.figures, screenshot })
   }
 }
 await browser.close()

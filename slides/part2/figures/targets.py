@@ -26,6 +26,7 @@ TARGETS: list[Target] = [
     Target(
         name="static-word",
         draw="embedding_figures:draw_static",
+        describe="descriptions:static_word",
         outputs=("static_word.png",),
         models=(ENCODER,),
         files=(SENSES,),
@@ -44,6 +45,7 @@ TARGETS: list[Target] = [
     Target(
         name="context-word",
         draw="embedding_figures:draw_context",
+        describe="descriptions:context_word",
         outputs=("context_word1.png", "context_word2.png", "contextual_embeddings.json"),
         models=(ENCODER,),
         files=(SENSES,),
@@ -54,6 +56,7 @@ TARGETS: list[Target] = [
     Target(
         name="attention-it",
         draw="attention:draw_it",
+        describe="descriptions:attention_it",
         outputs=(
             "transformer_self-attention_visualization.png",
             "transformer_self-attention_visualization.json",
@@ -73,6 +76,7 @@ TARGETS: list[Target] = [
     Target(
         name="attention-steps",
         draw="attention_steps:draw",
+        describe="descriptions:attention_steps",
         outputs=(*(f"{i}-min.png" for i in range(1, 9)), "self-attention-steps.json"),
         models=(ENCODER,),
         params={"text": "Thinking machines", "layer": 0, "shown": 3},
@@ -82,6 +86,7 @@ TARGETS: list[Target] = [
     Target(
         name="attention-views",
         draw="attention_views:draw",
+        describe="descriptions:attention_views",
         outputs=(
             "interactive/head_view.html",
             "interactive/model_view.html",
@@ -119,6 +124,7 @@ TARGETS += [
     Target(
         name="transformer",
         draw="architecture:transformer",
+        describe="descriptions:transformer",
         outputs=("transformer.png",),
         params={"layers": 6},
         about="the encoder-decoder Transformer of Vaswani et al. (2017), drawn: embeddings + "
@@ -127,6 +133,7 @@ TARGETS += [
     Target(
         name="encoder-decoder-blocks",
         draw="seq2seq_diagrams:encoder_decoder_blocks",
+        describe="descriptions:encoder_decoder_blocks",
         outputs=("encoder-and-decoder-transformers-blocks.png",),
         params={"source": ["我", "喜欢", "猫"], "target": ["I", "like", "cats"]},
         about="seq2seq: the encoder gives one contextual vector per input word, the decoder "
@@ -135,6 +142,7 @@ TARGETS += [
     Target(
         name="teacher-forcing-video",
         draw="teacher_forcing:teacher_forcing_video",
+        describe="descriptions:teacher_forcing",
         outputs=("seq2seq_training_with_target.mp4", "seq2seq_training.json"),
         params={
             "grammar": TOY_GRAMMAR,
@@ -150,6 +158,7 @@ TARGETS += [
     Target(
         name="bottleneck",
         draw="seq2seq_diagrams:bottleneck",
+        describe="descriptions:bottleneck",
         outputs=("bottleneck-min.png",),
         params={
             "source": ["Tom", "was", "watching", "TV", "…", "Mary", "said", "hi", "to"],
@@ -162,6 +171,7 @@ TARGETS += [
     Target(
         name="attention-scheme",
         draw="attention_scheme:attention_scheme",
+        describe="descriptions:attention_scheme",
         outputs=("general_scheme-min.png",),
         params={
             "query": "生成「？」的位置",
@@ -174,6 +184,7 @@ TARGETS += [
     Target(
         name="self-attention-video",
         draw="self_attention_video:self_attention_video",
+        describe="descriptions:self_attention_video",
         outputs=("encoder_self_attention.mp4", "encoder_self_attention.json"),
         models=(ENCODER,),
         params={
@@ -189,6 +200,7 @@ TARGETS += [
     Target(
         name="encoder-vs-decoder",
         draw="families:encoder_vs_decoder",
+        describe="descriptions:encoder_vs_decoder",
         outputs=("enc_dec-min.png",),
         params={"words": ["the", "cat", "sat", "on", "the", "mat"], "focus": 2},
         about="what one word may attend to: both ways in an encoder (BERT), only leftwards "
@@ -197,6 +209,7 @@ TARGETS += [
     Target(
         name="transformer-families",
         draw="families:families",
+        describe="descriptions:families",
         outputs=("transformer_bert_gpt.png",),
         params={
             "families": [
@@ -228,6 +241,7 @@ TARGETS += [
     Target(
         name="bert-sizes",
         draw="models_compared:bert_sizes",
+        describe="descriptions:bert_sizes",
         outputs=("bert-base-bert-large-encoders.png", "bert-sizes.json"),
         models=(ENCODER,),
         params={
@@ -260,6 +274,7 @@ TARGETS += [
     Target(
         name="transfer-learning",
         draw="transfer_learning:transfer_learning",
+        describe="descriptions:transfer_learning",
         outputs=("bert-transfer-learning.png",),
         params={
             "corpus": "图书 + 维基百科，33 亿词",
@@ -273,6 +288,7 @@ TARGETS += [
     Target(
         name="hf-ecosystem",
         draw="ecosystem:hf_ecosystem",
+        describe="descriptions:hf_ecosystem",
         outputs=("hf-ecosystem.png", "hf-ecosystem.json"),
         files=("../../requirements.lock",),
         params={
@@ -303,6 +319,7 @@ TARGETS += [
     Target(
         name="bertopic",
         draw="topics:draw",
+        describe="descriptions:bertopic",
         outputs=(
             "topics.json",
             "BERTopic.png",
@@ -329,6 +346,7 @@ TARGETS += [
     Target(
         name="lda",
         draw="lda:draw",
+        describe="descriptions:lda",
         outputs=("LDA.png", "lda.json"),
         corpora=(corpora.ABC_NEWS,),
         needs=("topics.json",),
@@ -366,6 +384,7 @@ TARGETS += [
     Target(
         name="classification",
         draw="classification:draw",
+        describe="descriptions:classification",
         outputs=(
             "classification.json",
             "fine-tuning_methods.png",
@@ -404,6 +423,7 @@ TARGETS += [
     Target(
         name="bertopic-zh",
         draw="chinese_topics:draw",
+        describe="descriptions:bertopic_zh",
         outputs=(
             "chinese_topics.json",
             *(
@@ -440,6 +460,7 @@ TARGETS += [
     Target(
         name="pretraining-curve",
         draw="pretraining:draw_curve",
+        describe="descriptions:pretraining_curve",
         outputs=("pretraining_curve.png",),
         files=("../../models/bert-mini-chinese/training.json",),
         about="the small Chinese BERT's masked-LM loss (training and held-out) and held-out "
@@ -448,6 +469,7 @@ TARGETS += [
     Target(
         name="fill-mask",
         draw="pretraining:draw_fill_mask",
+        describe="descriptions:fill_mask",
         outputs=("fill_mask.png", "fill_mask.json"),
         models=(CHINESE_SMALL,),
         params={
@@ -496,6 +518,7 @@ TARGETS += [
     Target(
         name="chinese-classification",
         draw="chinese_classification:draw",
+        describe="descriptions:chinese_classification",
         outputs=(
             "chinese_classification.json",
             "chinese_classification.png",

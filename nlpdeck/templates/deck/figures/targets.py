@@ -13,6 +13,7 @@ TARGETS: list[Target] = [
     Target(
         name="top-words",
         draw="words:draw",
+        describe="descriptions:top_words",
         outputs=("top_words.png", "top_words.json"),
         files=("data/zen-of-python.txt",),
         params={"top": 12},
