@@ -5,6 +5,7 @@ before any test module imports a Hugging Face library."""
 
 from __future__ import annotations
 
+import fnmatch
 from typing import Any
 
 import pytest
@@ -44,18 +45,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # Test files that share one resource run as one unit, in order, on one worker; any other
 # file is a unit of its own. A unit never splits: a deck's slide code stays in one kernel,
 # in order, and a module fixture is made once.
-SHARED = {
-    # the session's figure build of each deck (minutes), its readers and its check record
-    "decks": ("tests/test_decks.py", "slides/"),
+SHARED = {  # the first unit with a matching pattern (fnmatch) takes a file
     # Vite's dependency cache (node_modules/.vite: `--force` rebuilds it under any other
-    # dev server of this project) and Part 2's live.log
+    # dev server of this project; an export runs a dev server) and Part 2's live.log
     "dev servers": (
         "tests/test_browser.py",
         "tests/test_live_runner.py",
         "tests/test_live_server.py",
         "tests/test_live_faults.py",
         "tests/test_lint_slidev.py",
+        "slides/*/tests/test_export*.py",
     ),
+    # the session's figure build of each deck (minutes), its readers and its check record
+    "decks": ("tests/test_decks.py", "slides/*"),
 }
 # Units that take minutes, the longest first: a worker that starts one late would keep
 # the run waiting while the other has nothing left. Every other unit follows, in order.
@@ -72,8 +74,8 @@ LONGEST_FIRST = (
 
 def unit_of(nodeid: str) -> str:
     file = nodeid.split("::", 1)[0]
-    for unit, files in SHARED.items():
-        if any(file == f or (f.endswith("/") and file.startswith(f)) for f in files):
+    for unit, patterns in SHARED.items():
+        if any(fnmatch.fnmatch(file, pattern) for pattern in patterns):
             return unit
     return file
 

@@ -26,7 +26,7 @@ import pytest
 from browser_tools import free_port, require_browser, run_script
 from markdown_it import MarkdownIt
 
-from nlpdeck import env, project
+from nlpdeck import env, lint, project
 from nlpdeck.reader import Slide
 
 DECKS = project.repository_decks()
