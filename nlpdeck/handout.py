@@ -41,6 +41,7 @@ from importlib.machinery import ModuleSpec, PathFinder
 from pathlib import Path
 
 import nbformat
+from IPython.core.inputtransformer2 import TransformerManager
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 from packaging.requirements import Requirement
@@ -217,9 +218,10 @@ def _canonical(name: str) -> str:
 
 
 def imported_distributions(code: str) -> set[str]:
-    """Installed distributions whose modules ``code`` imports (anywhere in it)."""
+    """Installed distributions whose modules ``code`` imports (anywhere in it; a notebook's
+    IPython syntax, such as its ``%pip install`` cell, read as IPython reads it)."""
     names: set[str] = set()
-    for node in ast.walk(ast.parse(code)):
+    for node in ast.walk(ast.parse(TransformerManager().transform_cell(code))):
         if isinstance(node, ast.Import):
             names |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
