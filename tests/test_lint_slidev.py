@@ -130,7 +130,7 @@ def test_a_build_cannot_resolve_what_lint_calls_an_asset_path(lecture: Path) -> 
     """``@/`` is no Vite alias in Slidev: the build fails on it, as lint says."""
     lecture.write_text(
         lecture.read_text(encoding="utf-8")
-        + '\n---\n\n# Alias\n\n<img src="@/image/tokens.png">\n',
+        + '\n---\n\n# Alias\n\n<img src="@/image/tokens.png" alt="Tokens">\n',
         encoding="utf-8",
     )
     assert [f.rule for f in lint.lint(project.load(lecture))] == ["not-in-build", "asset-path"]
