@@ -573,13 +573,9 @@ def describe(
     if unknown or undescribed:
         raise FigureBuildError(
             f"{where} "
-            + "; ".join(
-                part
-                for part in (
-                    f"described {', '.join(unknown)}, not its outputs" if unknown else "",
-                    f"gave no text for {', '.join(undescribed)}" if undescribed else "",
-                )
-                if part
+            + _joined(
+                f"described {', '.join(unknown)}, not its outputs" if unknown else "",
+                f"gave no text for {', '.join(undescribed)}" if undescribed else "",
             )
             + f": its outputs are {', '.join(target.outputs)}"
         )
@@ -588,6 +584,11 @@ def describe(
         "inputs": found,
         "texts": {name: " ".join(str(text).split()) for name, text in sorted(texts.items())},
     }
+
+
+def _joined(*parts: str) -> str:
+    """The parts of an error that apply (the others are empty), as one clause."""
+    return "; ".join(part for part in parts if part)
 
 
 def descriptions(manifest: dict[str, Any], targets: Iterable[Target]) -> dict[str, str]:
@@ -634,13 +635,9 @@ def run_target(deck: DeckProject, target: Target, figures: Path) -> dict[str, An
         if missing or extra:
             raise FigureBuildError(
                 f"figure target {target.name} ({target.draw}) wrote "
-                + "; ".join(
-                    part
-                    for part in (
-                        f"no {', '.join(sorted(missing))}" if missing else "",
-                        f"undeclared {', '.join(sorted(extra))}" if extra else "",
-                    )
-                    if part
+                + _joined(
+                    f"no {', '.join(sorted(missing))}" if missing else "",
+                    f"undeclared {', '.join(sorted(extra))}" if extra else "",
                 )
                 + f": declare every output in {deck.targets_file}"
             )
