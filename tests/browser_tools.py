@@ -1,11 +1,17 @@
-"""What the browser tests share: Debian's chromium, a free port, and running one of the
-Node scripts in tests/browser/ on a JSON config to get its JSON report."""
+"""What the browser tests share: Debian's chromium, a free port, a static host for a built
+deck, and running one of the Node scripts in tests/browser/ on a JSON config to get its
+JSON report."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import socket
 import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +39,30 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+class _SpaHandler(http.server.SimpleHTTPRequestHandler):
+    """Slidev's history routes: an unknown path gets index.html."""
+
+    def send_head(self) -> Any:
+        if not Path(self.translate_path(self.path)).exists():
+            self.path = "/index.html"
+        return super().send_head()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serve_built(dist: Path) -> Iterator[str]:
+    """A `slidev build` output served on loopback, as a static host would: its base URL."""
+    handler = functools.partial(_SpaHandler, directory=str(dist))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
 
 
 def run_script(script: Path, config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:

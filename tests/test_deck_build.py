@@ -4,16 +4,13 @@ shows the recorded outputs of its live blocks with no kernel anywhere."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import subprocess
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from browser_tools import run_script
+from browser_tools import run_script, serve_built
 from live_tools import block_code
 
 from nlpdeck import env, lint, project
@@ -108,38 +105,20 @@ def test_build_holds_no_token_nor_kernel_client(deck_build):
         assert hits == [], f"{needle!r} in the build: {hits}"
 
 
-class _SpaHandler(http.server.SimpleHTTPRequestHandler):
-    """A static host for Slidev's history routes: unknown paths get index.html."""
-
-    def send_head(self):  # type: ignore[no-untyped-def]
-        path = Path(self.translate_path(self.path))
-        if not path.exists():
-            self.path = "/index.html"
-        return super().send_head()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.mark.browser
 def test_built_deck_shows_recorded_outputs_without_a_kernel(deck_build, tmp_path):
     deck_build = deck_build(DECK)
     slide, code = block_code(DECK, "bank.py")
-    handler = functools.partial(_SpaHandler, directory=str(deck_build.dist))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+    with serve_built(deck_build.dist) as base:
         config = {
-            "base": f"http://127.0.0.1:{server.server_address[1]}",
+            "base": base,
             "mode": "recorded",
             "slide": slide,
             "code": code,
             "expect": "河岸",
             "timeout": {"step": 120_000, "recover": 120_000},
         }
-        try:
-            report = run_script(BROWSER / "live_runner.mjs", config, tmp_path)
-        finally:
-            server.shutdown()
+        report = run_script(BROWSER / "live_runner.mjs", config, tmp_path)
     assert report["opened"] and all(s["ok"] for s in report["steps"]), report
     assert report["requests"] == []
     assert not report["placeholder"], "Slidev's English placeholder is shown"

@@ -4,16 +4,13 @@ build shows the recorded output of its live slide in Chromium."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
-from browser_tools import require_browser, run_script
+from browser_tools import require_browser, run_script, serve_built
 
 from nlpdeck import env, export, lint, project, recorded
 from nlpdeck.figures import build
@@ -99,18 +96,6 @@ def test_a_second_deck_in_the_same_folder_is_refused(new_deck):
     assert refused.returncode == 2 and "is not empty: choose a new folder" in refused.stdout
 
 
-class _SpaHandler(http.server.SimpleHTTPRequestHandler):
-    """A static host for Slidev's history routes: unknown paths get index.html."""
-
-    def send_head(self):  # type: ignore[no-untyped-def]
-        if not Path(self.translate_path(self.path)).exists():
-            self.path = "/index.html"
-        return super().send_head()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.mark.export
 @pytest.mark.browser
 def test_its_build_starts_no_kernel_and_shows_the_recorded_output(decks, layout, tmp_path):
@@ -139,19 +124,14 @@ def test_its_build_starts_no_kernel_and_shows_the_recorded_output(decks, layout,
     assert [r.split()[:3] for r in ran] == [["-m", "nlpdeck", "describe"]], ran
     assert "nlpdeck: live Python" not in built.stdout
     (live,) = recorded.live_blocks(new_deck.deck)
-    handler = functools.partial(_SpaHandler, directory=str(dist))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+    with serve_built(dist) as base:
         config = {
-            "base": f"http://127.0.0.1:{server.server_address[1]}",
+            "base": base,
             "slide": live.slide,
             "timeout": 120_000,
             "shot": str(new_deck.build_dir / "live-slide.png"),
         }
-        try:
-            report = run_script(SCRIPT, config, tmp_path)
-        finally:
-            server.shutdown()
+        report = run_script(SCRIPT, config, tmp_path)
     assert report["error"] is None and report["console"] == [], report
     assert report["status"] == "recorded", report
     assert EXPECT["zh-CN"] in report["text"] and "录制的输出" in report["text"], report
