@@ -80,6 +80,11 @@ def _presented(deck: DeckProject) -> int:
     return sum(1 for slide in deck.deck.slides if not slide.hidden)
 
 
+def pdf(deck: DeckProject, out: Path) -> int:
+    """Slidev's PDF alone, written to ``out``: what a check of the PDF's text needs."""
+    return _export_one(deck, ["--output", str(out)])
+
+
 def export(deck: DeckProject) -> int:
     pdf, png = outputs(deck)
     pdf.parent.mkdir(parents=True, exist_ok=True)

@@ -60,17 +60,17 @@ def _comparable(text: str) -> str:
 
 @pytest.mark.export
 @pytest.mark.browser
-def test_the_exported_pdf_holds_every_shown_figures_words(capsys):
-    """`nlpdeck export` (Slidev's exporter in Debian's chromium): each figure a slide
-    shows at its last click has its words in the PDF's text layer (the addon's print
-    caption), read back with pypdf."""
+def test_the_exported_pdf_holds_every_shown_figures_words(capsys, tmp_path):
+    """The PDF of `nlpdeck export` (Slidev's exporter in Debian's chromium; its PNGs are
+    tests/test_new_deck.py's): each figure a slide shows at its last click has its words
+    in the PDF's text layer (the addon's print caption), read back with pypdf."""
     from pypdf import PdfReader
 
     from nlpdeck import export, lint
 
     # a missing chromium or slidev fails the export, which says what to install
-    assert export.export(PART2) == 0, capsys.readouterr().out[-3000:]
-    pdf, _ = export.outputs(PART2)
+    pdf = tmp_path / "part2.pdf"
+    assert export.pdf(PART2, pdf) == 0, capsys.readouterr().out[-3000:]
     text = _comparable("".join(page.extract_text() for page in PdfReader(pdf).pages))
     figures = PART2.figures.resolve()
     shown = {
