@@ -1,8 +1,8 @@
 """Plain Slidev is live: the addon's Vite plugin starts the deck's Jupyter server with the
 dev server and stops it with it, whatever stops the dev server; without a Python
-environment the deck says what to run; an export starts nothing; the
-kernels may live on another Jupyter server; devices following over `--remote` see the
-runs but cannot start them.
+environment the deck says what to run; the kernels may live on another Jupyter server;
+devices following over `--remote` see the runs but cannot start them. (A build and an
+export start no kernel: tests/test_new_deck.py.)
 
 All on a small deck (tests/live_tools.py: one live block, a prelude of one line), so
 each dev server is ready in seconds. Headless Chromium drives tests/browser/live_runner.mjs.
@@ -15,7 +15,6 @@ import os
 import re
 import signal
 import socket
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -26,8 +25,6 @@ from browser_tools import run_script
 from live_tools import (
     EXPECTED,
     LIVE_SLIDE,
-    NPX,
-    block_code,
     gone,
     kernels,
     launchers,
@@ -36,10 +33,9 @@ from live_tools import (
     private_folder,
     ready,
     remote_jupyter,
-    slidev_environ,
 )
 
-from nlpdeck import env, present, project
+from nlpdeck import present, project
 
 SCRIPT = Path(__file__).parent / "browser" / "live_runner.mjs"
 FOLLOWER_HOST = "192.0.2.2"  # the test machine's own non-loopback address (see non_loopback)
@@ -182,35 +178,3 @@ def test_npx_slidev_in_a_deck_folder_is_live_and_ctrl_c_leaves_nothing(tmp_path)
         ours = [line.strip() for line in served.lines if "nlpdeck:" in line]
         assert ours[0].startswith("nlpdeck: live Python ready at")
         assert "live Python stopped" in ours[-1]
-
-
-@pytest.mark.export
-def test_export_starts_no_kernel(tmp_path):
-    """The toolkit's Python, noting each command the addon runs with it: an export asks
-    for the deck's description, and starts no kernel server (a build:
-    tests/test_new_deck.py)."""
-    marker = tmp_path / "started"
-    python = tmp_path / "python"
-    real = slidev_environ().get("NLPDECK_PYTHON", str(env.ROOT / ".venv" / "bin" / "python"))
-    python.write_text(f'#!/bin/sh\necho "$*" >> {marker}\nexec {real} "$@"\n')
-    python.chmod(0o755)
-    with live_deck() as deck:
-        out = tmp_path / "out"
-        args = ["--output", str(out / "deck.pdf")]
-        args += ["--executable-path", "/usr/bin/chromium", "--timeout", "120000"]
-        result = subprocess.run(
-            [*NPX, "export", "slides.md", *args],
-            cwd=deck,
-            env=slidev_environ(NLPDECK_PYTHON=str(python)),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-        assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
-        ran = marker.read_text().splitlines()
-        assert [r for r in ran if "kernel-server" in r] == [], ran
-        assert [r.split()[:3] for r in ran] == [["-m", "nlpdeck", "describe"]], ran
-        assert "nlpdeck: live Python" not in result.stdout
-        _, code = block_code(deck / "slides.md", "greet.py")
-        assert code  # the deck has a live block, so the addon was active

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,22 @@ def test_a_second_deck_in_the_same_folder_is_refused(new_deck):
     assert refused.returncode == 2 and "is not empty: choose a new folder" in refused.stdout
 
 
+def noting_python(tmp_path: Path) -> tuple[Path, Callable[[], list[str]]]:
+    """The toolkit's Python behind a script that notes each command the addon runs with
+    it (for NLPDECK_PYTHON), and what it noted so far."""
+    marker, python = tmp_path / "started", tmp_path / "python"
+    python.write_text(f'#!/bin/sh\necho "$*" >> {marker}\nexec {sys.executable} "$@"\n')
+    python.chmod(0o755)
+    return python, lambda: marker.read_text().splitlines() if marker.exists() else []
+
+
+def assert_only_described(ran: list[str]) -> None:
+    """The addon asked for the deck's description, once per Slidev run, and started no
+    kernel server."""
+    assert [r for r in ran if "kernel-server" in r] == [], ran
+    assert ran and {tuple(r.split()[:3]) for r in ran} == {("-m", "nlpdeck", "describe")}, ran
+
+
 @pytest.mark.export
 @pytest.mark.browser
 def test_its_build_starts_no_kernel_and_shows_the_recorded_output(decks, layout, tmp_path):
@@ -105,9 +122,7 @@ def test_its_build_starts_no_kernel_and_shows_the_recorded_output(decks, layout,
     new_deck = decks["zh-CN"]
     require_browser()
     dist = tmp_path / "dist"
-    marker, python = tmp_path / "started", tmp_path / "python"
-    python.write_text(f'#!/bin/sh\necho "$*" >> {marker}\nexec {sys.executable} "$@"\n')
-    python.chmod(0o755)
+    python, ran = noting_python(tmp_path)
     built = subprocess.run(
         [str(layout / "node_modules" / ".bin" / "slidev"), "build", str(new_deck.path)]
         + ["--out", str(dist)],
@@ -119,9 +134,7 @@ def test_its_build_starts_no_kernel_and_shows_the_recorded_output(decks, layout,
         env={**env.subprocess_environ(), "NLPDECK_PYTHON": str(python)},
     )
     assert built.returncode == 0, (built.stdout + built.stderr)[-3000:]
-    ran = marker.read_text().splitlines()
-    assert [r for r in ran if "kernel-server" in r] == [], ran
-    assert [r.split()[:3] for r in ran] == [["-m", "nlpdeck", "describe"]], ran
+    assert_only_described(ran())
     assert "nlpdeck: live Python" not in built.stdout
     (live,) = recorded.live_blocks(new_deck.deck)
     with serve_built(dist) as base:
@@ -139,17 +152,23 @@ def test_its_build_starts_no_kernel_and_shows_the_recorded_output(decks, layout,
 
 @pytest.mark.export
 @pytest.mark.browser
-def test_make_export_writes_a_pdf_and_a_png_per_slide(decks, capsys, monkeypatch):
-    """Slidev's exporter in Debian's chromium; a failed export keeps the one before it."""
+def test_make_export_writes_a_pdf_and_a_png_per_slide(decks, capsys, monkeypatch, tmp_path):
+    """Slidev's exporter in Debian's chromium, which starts no kernel (the deck has a live
+    block); a failed export keeps the one before it."""
     new_deck = decks["en"]
     require_browser()
+    assert recorded.live_blocks(new_deck.deck)  # so the addon's live part was there
+    python, ran = noting_python(tmp_path)
+    monkeypatch.setenv("NLPDECK_PYTHON", str(python))
     pdf, png = export.outputs(new_deck)
     assert export.export(new_deck) == 0, capsys.readouterr().out[-3000:]
+    assert len(ran()) == 2  # the PDF's run and the PNGs'
+    assert_only_described(ran())
+    assert "nlpdeck: live Python" not in capsys.readouterr().out
     slides = [s for s in new_deck.deck.slides if not s.hidden]
     assert pdf.read_bytes().startswith(b"%PDF")
     assert sorted(p.name for p in png.glob("*.png")) == sorted(f"{s.number}.png" for s in slides)
     before = {p: p.read_bytes() for p in [pdf, *png.iterdir()]}
-    capsys.readouterr()
 
     # Too short a wait for any page: every attempt times out, and nothing is replaced.
     monkeypatch.setattr(export, "TIMEOUT_MS", 1000)
