@@ -58,9 +58,11 @@ afterAll(() => {
   rmSync(folder, { recursive: true, force: true })
 })
 
-/** A pool whose events are recorded; `when(name)` resolves at the next such event. */
+/** A pool whose events (`seen`) and log lines (`logged`) are recorded; `when(name)`
+ * resolves at the next such event. */
 function pool(setup = setupCode(folder, undefined)) {
   const seen: string[] = []
+  const logged: string[] = []
   const waiting: [string, () => void][] = []
   const note = (name: string) => {
     seen.push(name)
@@ -72,11 +74,11 @@ function pool(setup = setupCode(folder, undefined)) {
     onStandby: ready => note(`standby:${ready}`),
     onFailure: error => note(`failure:${error.message}`),
     onOutage: outage => note(`outage:${outage?.kind ?? 'over'}`),
-    log: () => {},
+    log: line => logged.push(line),
   }
   const kernels = new KernelPool(address, setup, events)
   const when = (name: string) => new Promise<void>(done => waiting.push([name, done]))
-  return { kernels, seen, when }
+  return { kernels, seen, logged, when }
 }
 
 const settings = () => ServerConnection.makeSettings({ baseUrl: address.url, token: address.token, appendToken: true })
@@ -134,16 +136,17 @@ describe('the kernel pool', () => {
 describe('the live blocks', () => {
   it('run once, stream their outputs joined, and end in a state every window gets', async () => {
     const events: LiveEvent[] = []
-    const blocks = new LiveBlocks(event => events.push(event), () => {})
-    const { kernels } = pool()
+    const { kernels, seen, logged } = pool()
+    const blocks = new LiveBlocks(event => events.push(event), line => logged.push(line))
     blocks.pool = kernels
     kernels.start()
     const request = { block: '2:0:00000000', code: 'print("a", flush=True)\nprint("b")\n1/0', window: 'w' }
     blocks.run(request)
-    for (let i = 0; i < 600 && !['ok', 'error'].includes((blocks.snapshot() as any).blocks[0].state); i++)
+    for (let i = 0; i < 900 && !['ok', 'error'].includes((blocks.snapshot() as any).blocks[0].state); i++)
       await new Promise(r => setTimeout(r, 100))
     const [block] = (blocks.snapshot() as Extract<LiveEvent, { type: 'snapshot' }>).blocks
-    expect(block.state).toBe('error')
+    // a run that never ends says what the pool saw (events, log) and what the block got
+    expect(block.state, JSON.stringify({ seen, logged, events }, null, 1)).toBe('error')
     expect(block.code).toBe(request.code)
     expect(block.outputs[0]).toMatchObject({ output_type: 'stream', name: 'stdout', text: 'a\nb\n' })
     expect(block.outputs[1]).toMatchObject({ output_type: 'error', ename: 'ZeroDivisionError' })
