@@ -7,8 +7,9 @@ without a click.
 
 The remote faults share one dev server (a zh-CN deck) and one real jupyter-server on
 loopback, behind a small TCP proxy that can hold the server's answers back; they run in
-order. Runs are asked for as a window asks (POST /__nlpdeck/live/run) and the state read
-as a window reads it (Vite's WebSocket): a browser would add nothing here. Each wait is
+order; the first run, once the server is up, is a presenter's in Chromium, on the
+remote server's kernels only. Later runs are asked for as a window asks (POST
+/__nlpdeck/live/run) and the state read as a window reads it (Vite's WebSocket). Each wait is
 a generous liveness bound; the recovery times are printed here and measured by
 `make bench`.
 """
@@ -118,6 +119,25 @@ def test_a_server_down_at_the_start_is_waited_for(remote):
     started = time.monotonic()
     ready(remote.served)
     remote.ran_ok(started, "server up after the dev server")
+
+
+@pytest.mark.browser
+def test_the_kernels_are_the_remote_servers_only(remote, tmp_path):
+    """Once it answers: a run from the presenter's window in Chromium uses the remote
+    server's kernels; nothing starts a kernel server here, no token reaches the output."""
+    line = remote.served.wait_for(present.READY, 5).string
+    assert f"kernels on {remote.proxy.url}" in line
+    config = {"slide": LIVE_SLIDE, "mode": "once", "expect": EXPECTED}
+    timeout = {"step": 180_000, "recover": 2_000}
+    report = run_script(
+        SCRIPT, {"base": f"http://localhost:{remote.port}", "timeout": timeout, **config}, tmp_path
+    )
+    assert report["opened"] and all(s["ok"] for s in report["steps"]), json.dumps(report, indent=1)
+    assert report["console"] == []
+    assert launchers(psutil.Process(remote.served.process.pid)) == []
+    assert 1 <= len(remote.server.kernels()) <= 2  # active (+ standby)
+    for token in (remote.server.token, remote.token_file.read_text().strip()):
+        assert token not in "\n".join(remote.served.lines)
 
 
 def test_a_remote_kernel_killed_from_a_slide(remote):

@@ -32,7 +32,6 @@ from live_tools import (
     npx_slidev,
     private_folder,
     ready,
-    remote_jupyter,
 )
 
 from nlpdeck import present, project
@@ -112,26 +111,6 @@ print(numbers[5])
 
 
 @pytest.mark.browser
-@pytest.mark.devserver
-@pytest.mark.kernel
-def test_kernels_on_another_jupyter_server(tmp_path):
-    with live_deck() as deck, remote_jupyter(tmp_path) as remote:
-        url, token_file = remote.url, remote.token_file
-        # the toolkit's Python here only describes the deck: no kernel server runs here
-        environ = {"NLPDECK_KERNEL_URL": url, "NLPDECK_KERNEL_TOKEN_FILE": str(token_file)}
-        with npx_slidev(deck, **environ) as (served, _):
-            line = served.wait_for(present.READY, 300).string
-            assert f"kernels on {url}" in line
-            report = browse(line.split("ready at ")[1].split()[0], tmp_path)
-            assert report["console"] == []
-            assert launchers(psutil.Process(served.process.pid)) == []
-            assert 1 <= len(remote.kernels()) <= 2  # active (+ standby)
-            assert token_file.read_text().strip() not in "\n".join(served.lines)
-            os.killpg(served.process.pid, signal.SIGINT)
-            served.process.wait(30)
-        assert remote.kernels() == []  # the dev server freed its kernels
-
-
 def non_loopback() -> str:
     """This machine's address on its network, which a following device would use."""
     addresses = {
