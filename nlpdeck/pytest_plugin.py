@@ -24,6 +24,9 @@ from nlpdeck.kernel import DEFAULT_TIMEOUT, BlockError, DeckRunner, python_block
 from nlpdeck.reader import CodeBlock, show_path
 
 REUSED = pytest.StashKey[list[str]]()
+REUSED_PROPERTY = "nlpdeck: slide checks reused"
+"""A report's user property with the summary line: reports reach pytest-xdist's
+controller, which prints the summary, from the workers that reused a record."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -39,6 +42,20 @@ def pytest_configure(config: pytest.Config) -> None:
     # the project pytest runs in (its root folder), before any test imports Hugging Face
     env.activate(env.find_project(config.rootpath))
     config.stash[REUSED] = []
+    config.pluginmanager.register(_ReusedSummary(config.stash[REUSED]), "nlpdeck-reused")
+
+
+class _ReusedSummary:
+    """The summary lines, read from every report: under pytest-xdist the reports of the
+    workers reach the controller, which prints the summary."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for name, line in report.user_properties:
+            if name == REUSED_PROPERTY and isinstance(line, str) and line not in self.lines:
+                self.lines.append(line)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -83,6 +100,7 @@ class DeckFile(pytest.File):
     blocks: list[CodeBlock]
     record: dict[str, Any] | None = None  # the check record these items reuse, if any
     depends: dict[str, Any] | None = None  # what this check depends on, once known
+    reused_line: str | None = None  # the summary's line, when the record is reused
 
     def collect(self) -> Any:
         self.deck = project.load(self.path)
@@ -103,7 +121,7 @@ class DeckFile(pytest.File):
             force = self.config.getoption("force_check")
             if not force and not check_record.stale(self.deck, record, self.depends):
                 self.record = record
-                self.config.stash[REUSED].append(
+                self.reused_line = (
                     f"{show_path(self.path)}: {len(self.blocks)} blocks unchanged, results from "
                     f"{check_record.when(record or {})} (--force-check runs them)"
                 )
@@ -175,6 +193,8 @@ class BlockItem(pytest.Item):
         assert isinstance(self.parent, DeckFile)
         entry = self.parent.reused(self.block)
         if entry is not None:
+            if self.parent.reused_line:  # on every reused item's report: one is enough
+                self.user_properties.append((REUSED_PROPERTY, self.parent.reused_line))
             if entry["status"] == "skipped":
                 pytest.skip(f"{self.block.where}: {entry['reason']} (recorded)")
             return

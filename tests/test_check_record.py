@@ -182,7 +182,7 @@ def test_pytest_items_reuse_the_record_and_force_runs_them(deck, capsys):
     assert "2 passed" in some and not check_record.path(project.load(deck)).exists()
     first = pytest_run()
     assert "3 passed" in first and "blocks unchanged" not in first
-    second = pytest_run()
+    second = pytest_run("-n", "2")  # as make test runs: the workers' reports say it
     assert "3 passed" in second and "3 blocks unchanged, results from" in second
     forced = pytest_run("--force-check")
     assert "3 passed" in forced and "blocks unchanged" not in forced
