@@ -375,16 +375,6 @@ class RemoteJupyter:
         return list(json.loads(body))
 
 
-@contextmanager
-def remote_jupyter(folder: Path) -> Iterator[RemoteJupyter]:
-    server = RemoteJupyter(folder)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 # ---- a dev server's live state and commands, as a window has them ----
 
 LIVE_BLOCK = f"{LIVE_SLIDE}:0:00000000"
