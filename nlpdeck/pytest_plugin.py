@@ -193,7 +193,7 @@ class BlockItem(pytest.Item):
         assert isinstance(self.parent, DeckFile)
         entry = self.parent.reused(self.block)
         if entry is not None:
-            if self.parent.reused_line:  # on every reused item's report: one is enough
+            if self.parent.reused_line:  # each reused item carries it; the summary keeps one
                 self.user_properties.append((REUSED_PROPERTY, self.parent.reused_line))
             if entry["status"] == "skipped":
                 pytest.skip(f"{self.block.where}: {entry['reason']} (recorded)")
