@@ -142,7 +142,14 @@ for (const slide of config.slides) {
     // media elements report their size once metadata has loaded
     await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.readyState >= 1 || v.error), null, { timeout: 10000 }).catch(() => {})
     await page.waitForTimeout(700) // slide and click transitions
-    const found = await page.evaluate(inspect, slide.title)
+    let found = await page.evaluate(inspect, slide.title)
+    // A slide's first visit compiles it, and UnoCSS sends the CSS of its utilities
+    // (`grid="~ cols-2"`) as a separate hot update: on busy cores it arrived seconds after
+    // the slide, whose columns stood stacked meanwhile. A problem counts when it stays.
+    for (let waited = 0; found.problems.length && waited < 15000; waited += 1000) {
+      await page.waitForTimeout(1000)
+      found = await page.evaluate(inspect, slide.title)
+    }
     const screenshot = join(config.out, `${String(slide.number).padStart(2, '0')}-${clicks}.png`)
     await page.screenshot({ path: screenshot })
     report.slides.push({ number: slide.number, clicks, problems: found.problems, figures: found.figures, screenshot })
