@@ -102,13 +102,22 @@ def block_code(deck_file: Path, demo: str) -> tuple[int, str]:
 
 def launchers(root: psutil.Process) -> list[psutil.Process]:
     """The kernel servers (``python -m nlpdeck kernel-server``) under ``root``."""
-    return [p for p in _tree(root) if "kernel-server" in p.cmdline()]
+    return [p for p in _tree(root) if "kernel-server" in argv(p)]
 
 
 def kernels(processes: list[psutil.Process]) -> list[psutil.Process]:
     """The ipykernel processes among and under ``processes``."""
     found = {p.pid: p for root in processes for p in _tree(root)}
-    return [p for p in found.values() if "ipykernel_launcher" in " ".join(p.cmdline())]
+    return [p for p in found.values() if "ipykernel_launcher" in " ".join(argv(p))]
+
+
+def argv(process: psutil.Process) -> list[str]:
+    """A process's command line; none for one that has ended (a zombie not yet
+    reaped by its parent, or gone), which is not running anything."""
+    try:
+        return process.cmdline()
+    except (psutil.ZombieProcess, psutil.NoSuchProcess):
+        return []
 
 
 def _tree(root: psutil.Process) -> list[psutil.Process]:
