@@ -97,7 +97,7 @@ def _present(args: argparse.Namespace) -> int:
     from nlpdeck import present, project
 
     try:
-        return present.present(project.find(args.deck), args.port)
+        return present.present(project.find(args.deck), args.port, args.slidev_options)
     except (RuntimeError, TimeoutError) as error:
         print(f"nlpdeck present: {error}", file=sys.stderr)
         return 1
@@ -191,7 +191,13 @@ def parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--strict", action="store_true", help="lint warnings fail the check too")
     check.set_defaults(run=_check)
-    present = commands.add_parser("present", help="a deck with a live Python kernel")
+    present = commands.add_parser(
+        "present",
+        help="a deck with a live Python kernel",
+        usage="nlpdeck present [deck] [--port PORT] [-- SLIDEV_OPTION ...]",
+        description="Slidev's dev server on the deck, with live Python. Options after `--` "
+        "go to slidev: `nlpdeck present -- --open`.",
+    )
     _deck_argument(present)
     present.add_argument(
         "--port", type=int, help="the deck's port (default: 3030 or the next free)"
@@ -259,7 +265,13 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from nlpdeck import project
 
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # `nlpdeck present DECK -- --open`: what follows `--` is slidev's own
+    split = argv.index("--") if "--" in argv else len(argv)
+    args = parser().parse_args(argv[:split])
+    args.slidev_options = argv[split + 1 :]
+    if args.slidev_options and args.command != "present":
+        parser().error(f"only `present` passes options after `--` on (to slidev): {args.command}")
     # the deck's project (else the working folder's), before any Hugging Face import;
     # `models fetch` lifts HF_HUB_OFFLINE itself
     given = getattr(args, "deck", None) or getattr(args, "folder", None)

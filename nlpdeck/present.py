@@ -7,7 +7,9 @@ Jupyter server and kernels with the dev server (``python -m nlpdeck kernel-serve
 :mod:`nlpdeck.kernel_server`) and stops them with it, so plain ``npx slidev`` is just
 as live. Ctrl-C (or ``q`` in slidev) stops everything.
 
-    python -m nlpdeck present [DECK] [--port 3030]
+    python -m nlpdeck present [DECK] [--port 3030] [-- SLIDEV_OPTION...]
+
+What follows ``--`` goes to slidev as it is (``-- --open``, ``-- --force --log info``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,10 +34,10 @@ READY = re.compile(r"nlpdeck: live Python ready at (\S+)")
 UNAVAILABLE = re.compile(r"nlpdeck: live Python is not available")
 
 
-def slidev_command(deck: Path, port: int | None) -> list[str]:
+def slidev_command(deck: Path, port: int | None, options: Sequence[str] = ()) -> list[str]:
     """The project's own ``slidev`` on the deck (found from the deck, as Slidev does)."""
     slidev = env.find_project(deck).slidev
-    return [str(slidev), str(deck), *(["--port", str(port)] if port else [])]
+    return [str(slidev), str(deck), *(["--port", str(port)] if port else []), *options]
 
 
 def slidev_environ(project: env.Project | None = None) -> dict[str, str]:
@@ -54,7 +56,7 @@ def stop(process: subprocess.Popen[bytes], sig: int, seconds: float) -> None:
         process.wait()
 
 
-def present(deck: DeckProject, port: int | None = None) -> int:
+def present(deck: DeckProject, port: int | None = None, options: Sequence[str] = ()) -> int:
     """Run Slidev's dev server until it exits (``q``) or Ctrl-C; returns an exit status."""
     if not deck.project.slidev.exists():
         print(
@@ -65,7 +67,7 @@ def present(deck: DeckProject, port: int | None = None) -> int:
         return 1
     # slidev takes the terminal's stdin for its keys (o, r, q) and quits when it closes
     slidev = subprocess.Popen(
-        slidev_command(deck.path, port),
+        slidev_command(deck.path, port, options),
         cwd=deck.project.root,
         env=slidev_environ(deck.project),
     )

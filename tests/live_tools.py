@@ -20,6 +20,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,74 @@ def block_code(deck_file: Path, demo: str) -> tuple[int, str]:
     deck = project.load(deck_file).deck
     block = next(b for b in recorded.live_blocks(deck) if b.path.name == demo)
     return block.slide, block.code.rstrip()
+
+
+# ---- a deck presented as `make present` presents it ----
+
+
+@dataclass
+class Presenting:
+    """`python -m nlpdeck present` running: its processes, ports, token and output."""
+
+    served: present.Served
+    port: int
+    jupyter_url: str
+    token: str
+    private: Path  # the kernel server's folder: token, connection files, sockets
+
+    @property
+    def deck_url(self) -> str:
+        return f"http://localhost:{self.port}"
+
+    def processes(self) -> list[psutil.Process]:
+        root = psutil.Process(self.served.process.pid)
+        return [root, *root.children(recursive=True)]
+
+    def late_dependencies(self) -> list[str]:
+        """Dependencies Vite bundled only when a slide imported them, then reloaded the page.
+
+        Vite's first scan starts at Slidev's main.ts and misses dynamic imports in the
+        deck's own components; on a cold cache such a find re-bundles everything, fails
+        requests in flight (504 Outdated Optimize Dep) and reloads the page mid-talk.
+        """
+        text = re.sub(r"\x1b\[[0-9;]*m", "", self.served.output())
+        found = re.findall(r"new dependencies optimized: (.+)", text)
+        return [dep.strip() for line in found for dep in line.split(",")]
+
+
+@contextmanager
+def presenting(deck_file: Path) -> Iterator[Presenting]:
+    """`python -m nlpdeck present` on a deck at a free port, as on a fresh clone: Vite's
+    dependency cache rebuilt (`--force`) and its log at info level (which dependencies it
+    bundled late); yielded once live Python is ready and its standby kernel warm."""
+    require_browser()
+    port = free_port()
+    log = project.load(deck_file).build_dir / "live.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nlpdeck", "present", str(deck_file), "--port", str(port)]
+        + ["--", "--force", "--log", "info"],
+        cwd=env.ROOT,
+        stdin=subprocess.PIPE,  # slidev quits when its stdin closes: keep it open
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, to send it Ctrl-C
+        env=env.subprocess_environ(),
+    )
+    served = present.Served.of(process)
+    try:
+        try:
+            served.wait_for(present.READY, 900)
+            wait_for_standby(log, 900)  # a kernel death costs 2 s only once it is warm
+        except TimeoutError as error:
+            pytest.fail(str(error))
+        (server,) = launchers(psutil.Process(process.pid))
+        private = private_folder(kernels([server])[0])
+        token = (private / "token").read_text().strip()
+        yield Presenting(served, port, jupyter_url(log), token, private)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 # ---- the processes of a live deck ----

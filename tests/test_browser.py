@@ -10,23 +10,18 @@ people to look at.
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
-import signal
-import subprocess
-import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from browser_tools import free_port, require_browser, run_script
+from browser_tools import run_script
+from live_tools import Presenting
 from markdown_it import MarkdownIt
 
-from nlpdeck import env, lint, project
+from nlpdeck import lint, project
 from nlpdeck.reader import Slide
 
 DECKS = project.repository_decks()
@@ -45,39 +40,6 @@ def shown_title(slide: Slide) -> str | None:
     return slide.title
 
 
-def wait_for(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"slidev exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(
-        f"slidev did not answer at {url} within {seconds:.0f} s:\n{log.read_text()[-3000:]}"
-    )
-
-
-@dataclass(frozen=True)
-class Served:
-    url: str
-    log: Path  # slidev's (and Vite's) output
-
-    def late_dependencies(self) -> list[str]:
-        """Dependencies Vite bundled only when a slide imported them, then reloaded the page.
-
-        Vite's first scan starts at Slidev's main.ts and misses dynamic imports in the
-        deck's own components; on a cold cache such a find re-bundles everything, fails
-        requests in flight (504 Outdated Optimize Dep) and reloads the page mid-talk.
-        """
-        text = re.sub(r"\x1b\[[0-9;]*m", "", self.log.read_text(errors="replace"))
-        found = re.findall(r"new dependencies optimized: (.+)", text)
-        return [dep.strip() for line in found for dep in line.split(",")]
-
-
 @pytest.fixture(scope="module", params=DECKS, ids=[d.parent.name for d in DECKS])
 def deck(request: pytest.FixtureRequest) -> project.DeckProject:
     """Each deck of the repository in turn."""
@@ -85,36 +47,10 @@ def deck(request: pytest.FixtureRequest) -> project.DeckProject:
 
 
 @pytest.fixture(scope="module")
-def deck_server(
-    deck: project.DeckProject, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Served]:
-    """`slidev` on the deck at a free port, as `make present` runs it on a first run."""
-    require_browser()
-    port = free_port()
-    log = tmp_path_factory.mktemp("slidev") / "slidev.log"
-    with log.open("wb") as out:
-        # slidev reads shortcut keys from stdin and quits when it closes: keep a pipe open.
-        # --force: Vite's dependency cache starts cold, as on a fresh clone, every time;
-        # --log info: Vite says which dependencies it bundled late (Served.late_dependencies).
-        process = subprocess.Popen(
-            ["npx", "slidev", str(deck.path), "--port", str(port), "--force", "--log", "info"],
-            cwd=env.ROOT,
-            stdin=subprocess.PIPE,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env.subprocess_environ(),
-            start_new_session=True,  # npx does not pass a signal on: stop the whole group
-        )
-    try:
-        wait_for(f"http://localhost:{port}/", process, log, 180)
-        yield Served(f"http://localhost:{port}", log)
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+def deck_server(deck: project.DeckProject, presented: Callable[[Path], Presenting]) -> Presenting:
+    """The deck as `make present` presents it on a fresh clone (Vite's dependency cache
+    rebuilt); the live runner's tests use the same server after this module."""
+    return presented(deck.path)
 
 
 def unworded_figures(deck: project.DeckProject, report: dict) -> list[str]:
@@ -143,7 +79,7 @@ def test_every_slide_renders_at_every_click(deck, deck_server, tmp_path):
     shots = deck.build_dir / "screenshots"
     shutil.rmtree(shots, ignore_errors=True)
     config = {
-        "base": deck_server.url,
+        "base": deck_server.deck_url,
         "out": str(shots),
         "slides": [{"number": s.number, "title": shown_title(s)} for s in deck.deck.slides],
     }

@@ -16,31 +16,26 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
 import pytest
-from browser_tools import free_port, require_browser, run_script
+from browser_tools import run_script
 from live_tools import (
     KernelWatch,
+    Presenting,
     block_code,
     gone,
-    jupyter_url,
     kernels,
-    launchers,
     post_json,
-    private_folder,
     raw_http,
     request,
     upgrade,
-    wait_for_standby,
 )
 
-from nlpdeck import env, present, project, recorded
+from nlpdeck import env, project, recorded
 
 DECK = env.ROOT / "slides" / "part2" / "slides.md"
 LOG = project.load(DECK).build_dir / "live.log"
@@ -50,53 +45,11 @@ SHOTS = env.ROOT / "build" / "slides"
 RUN = {"block": "1:0:00000000", "code": "print(1)", "window": "test"}  # a command's body
 
 
-@dataclass
-class Presenting:
-    """`python -m nlpdeck present` running: its processes, ports, token and output."""
-
-    served: present.Served
-    port: int
-    jupyter_url: str
-    token: str
-    private: Path  # the kernel server's folder: token, connection files, sockets
-
-    @property
-    def deck_url(self) -> str:
-        return f"http://localhost:{self.port}"
-
-    def processes(self) -> list[psutil.Process]:
-        root = psutil.Process(self.served.process.pid)
-        return [root, *root.children(recursive=True)]
-
-
 @pytest.fixture(scope="module")
-def presenting() -> Iterator[Presenting]:
-    require_browser()
-    port = free_port()
-    command = [sys.executable, "-m", "nlpdeck", "present", str(DECK), "--port", str(port)]
-    process = subprocess.Popen(
-        command,
-        cwd=env.ROOT,
-        stdin=subprocess.PIPE,  # slidev quits when its stdin closes: keep it open
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group, to send it Ctrl-C
-        env=env.subprocess_environ(),
-    )
-    served = present.Served.of(process)
-    try:
-        try:
-            served.wait_for(present.READY, 900)
-            wait_for_standby(LOG, 900)  # a kernel death costs 2 s only once it is warm
-        except TimeoutError as error:
-            pytest.fail(str(error))
-        (server,) = launchers(psutil.Process(process.pid))
-        private = private_folder(kernels([server])[0])
-        token = (private / "token").read_text().strip()
-        yield Presenting(served, port, jupyter_url(LOG), token, private)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
+def presenting(presented: Callable[[Path], Presenting]) -> Presenting:
+    """Part 2 as `make present` presents it (shared with the render test, which ran on it
+    first: the live slides' first visit is behind it)."""
+    return presented(DECK)
 
 
 @pytest.mark.devserver
