@@ -26,6 +26,7 @@ from browser_tools import run_script
 from live_tools import (
     KernelWatch,
     Presenting,
+    argv,
     block_code,
     gone,
     kernels,
@@ -35,7 +36,7 @@ from live_tools import (
     upgrade,
 )
 
-from nlpdeck import env, project, recorded
+from nlpdeck import cli, env, project, recorded
 
 DECK = env.ROOT / "slides" / "part2" / "slides.md"
 LOG = project.load(DECK).build_dir / "live.log"
@@ -62,6 +63,18 @@ def test_terminal_says_one_line_per_event(presenting):
     noise = ("Kernel is running over TCP", "restarted failed", "[I ", "[W ", "Starting WebSocket")
     assert [line for line in said if any(n in line for n in noise)] == []
     assert "Jupyter Server" in LOG.read_text()  # the server's own log went to the file
+
+
+@pytest.mark.devserver
+@pytest.mark.kernel
+def test_options_after_a_double_dash_go_to_slidev_and_only_for_present(presenting, capsys):
+    commands = [argv(p) for p in presenting.processes()]
+    (slidev,) = [a for a in commands if any(part.endswith("/.bin/slidev") for part in a[1:2])]
+    assert slidev[-3:] == ["--force", "--log", "info"], slidev
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["figures", "--", "--force"])
+    assert refused.value.code == 2
+    assert "only `present` passes options after `--`" in capsys.readouterr().err
 
 
 # ---- nothing of Jupyter reaches a browser ----
