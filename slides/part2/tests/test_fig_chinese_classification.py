@@ -17,7 +17,7 @@ import pytest
 from figure_tags import read_json
 from part2.figures import chinese_classification, chinese_fine_tune
 from part2.figures.targets import TARGETS
-from test_fig_classification import sklearn_scores
+from test_fig_classification import resampled_scores, sklearn_scores
 
 from course import corpora
 from nlpdeck.figures import style
@@ -181,12 +181,9 @@ def test_frozen_features_are_the_encoders_mean_pooled_vectors(
 def test_bootstrap_intervals_are_recomputed(found, truth):
     rng = np.random.default_rng(SCORING.seed)
     predicted = {m: np.asarray(found["methods"][m]["predictions"]) for m in METHODS}
-    draws: dict[str, list[tuple[float, float]]] = {m: [] for m in METHODS}
-    for _ in range(SCORING.params["resamples"]):
-        pick = rng.integers(0, len(truth), len(truth))
-        for method, p in predicted.items():
-            draws[method].append(sklearn_scores(truth[pick], p[pick]))
-    scores = {m: np.asarray(v) for m, v in draws.items()}  # (resamples, [accuracy, f1])
+    n = len(truth)
+    picks = np.array([rng.integers(0, n, n) for _ in range(SCORING.params["resamples"])])
+    scores = {m: resampled_scores(truth, p, picks) for m, p in predicted.items()}
     tails = [2.5, 97.5]
     assert SCORING.params["level"] == 0.95
     for method in METHODS:
