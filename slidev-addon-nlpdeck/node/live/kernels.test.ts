@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path'
 import { KernelAPI, ServerConnection } from '@jupyterlab/services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LiveBlocks } from './blocks'
-import { KernelPool, setupCode } from './kernels'
+import { DeckKernel, KernelPool, setupCode } from './kernels'
 
 const TOOLKIT = resolve(__dirname, '../../..')
 const PYTHON = process.env.NLPDECK_PYTHON ?? join(TOOLKIT, '.venv', 'bin', 'python')
@@ -119,6 +119,17 @@ describe('the kernel pool', () => {
     expect(next.fresh).toBe('restarted')
     expect((await next.connection.requestExecute({ code: '1' }).done).content.status).toBe('ok')
     await kernels.stop()
+  }, 120_000)
+
+  it('shuts a kernel down on its server when asked while the server starts it', async () => {
+    const started: string[] = []
+    const kernel = new DeckKernel(settings(), 'python3', 'pass', () => {}, id => started.push(id))
+    await kernel.shutdown() // at once: the start request is on its way (a Ctrl-C then)
+    // the dev server may exit now: the kernel was started and is no longer listed
+    expect(started).toHaveLength(1)
+    const listed = (await KernelAPI.listRunning(settings())).map(k => k.id)
+    expect(listed).not.toContain(started[0])
+    await expect(kernel.ready).rejects.toThrow(/shut down while starting/)
   }, 120_000)
 
   it('says when a prelude fails, and a restart tries again', async () => {

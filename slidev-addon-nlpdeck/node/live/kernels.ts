@@ -87,10 +87,15 @@ export class DeckKernel {
   private readonly lostListeners: (() => void)[] = []
   private readonly troubleListeners: (() => void)[] = []
 
+  /** The kernel's id once its server has started it (none if the start failed). */
+  private readonly startedId: Promise<string | undefined>
+
   constructor(private readonly settings: ServerConnection.ISettings, name: string, setup: string, log: (line: string) => void, started: (id: string) => void) {
+    const began = performance.now()
+    const starting = KernelAPI.startNew({ name }, settings)
+    this.startedId = starting.then(model => model.id, () => undefined)
     this.ready = (async () => {
-      const began = performance.now()
-      const model = await KernelAPI.startNew({ name }, settings)
+      const model = await starting
       started(model.id)
       const connection = new KernelConnection({ model, serverSettings: settings, handleComms: false })
       this.connection = connection
@@ -174,7 +179,9 @@ export class DeckKernel {
    * reported: whoever shuts it down knows. */
   async shutdown(): Promise<void> {
     this.drop()
-    const id = this.connection?.id
+    // Asked while its server starts it (a stop right after the dev server started): wait
+    // for the id, or the dev server exits first and the kernel outlives it on a remote server.
+    const id = this.connection?.id ?? await this.startedId
     if (!id)
       return
     // A server restarting the kernel in place (it died) may finish that restart after
