@@ -271,7 +271,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv[:split])
     args.slidev_options = argv[split + 1 :]
     if args.slidev_options and args.command != "present":
-        parser().error(f"only `present` passes options after `--` on (to slidev): {args.command}")
+        parser().error(
+            f"only `present` passes options after `--` on (to slidev); `{args.command}` "
+            f"takes none: leave out `-- {' '.join(args.slidev_options)}`"
+        )
     # the deck's project (else the working folder's), before any Hugging Face import;
     # `models fetch` lifts HF_HUB_OFFLINE itself
     given = getattr(args, "deck", None) or getattr(args, "folder", None)
