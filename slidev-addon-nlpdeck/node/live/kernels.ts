@@ -99,9 +99,8 @@ export class DeckKernel {
       started(model.id)
       const connection = new KernelConnection({ model, serverSettings: settings, handleComms: false })
       this.connection = connection
-      if (this.lost) { // shut down while it started
+      if (this.lost) { // shut down while it started: shutdown() waited for this id
         this.drop()
-        void KernelAPI.shutdownKernel(model.id, settings).catch(() => {})
         throw new Error('shut down while starting')
       }
       connection.statusChanged.connect((_, status) => {
