@@ -233,18 +233,26 @@ def test_kernels_a_crashed_dev_server_left_are_shut_down_by_the_next(remote):
         "NLPDECK_KERNEL_URL": remote.proxy.url,
         "NLPDECK_KERNEL_TOKEN_FILE": str(remote.token_file),
     }
-    with npx_slidev(remote.deck, **environ) as (served, port):
-        ready(served)
+    # A slow server: the standby's start is still unanswered at the Ctrl-C below, so
+    # the dev server must wait for its id to shut it down.
+    remote.proxy.delay = 0.5
+    try:
+        with npx_slidev(remote.deck, **environ) as (served, port):
+            ready(served)
 
-        def cleaned(_: dict[str, Any]) -> bool:
-            return not left & {k["id"] for k in remote.server.kernels()}
+            def cleaned(_: dict[str, Any]) -> bool:
+                return not left & {k["id"] for k in remote.server.kernels()}
 
-        wait_state(port, cleaned, 60, "the previous run's kernels shut down")
-        noted = project.load(remote.deck / "slides.md").build_dir / "remote-kernels.json"
-        assert remote.server.token not in noted.read_text()  # ids and URL only
-        os.killpg(served.process.pid, signal.SIGINT)  # a normal stop (Ctrl-C)
-        served.process.wait(30)
+            state = wait_state(port, cleaned, 60, "the previous run's kernels shut down")
+            assert state["kernel"]["standby"] is False, state["kernel"]  # still starting
+            noted = project.load(remote.deck / "slides.md").build_dir / "remote-kernels.json"
+            assert remote.server.token not in noted.read_text()  # ids and URL only
+            os.killpg(served.process.pid, signal.SIGINT)  # a normal stop (Ctrl-C)
+            served.process.wait(30)
+    finally:
+        remote.proxy.delay = 0
     assert remote.server.kernels() == []
+    assert any("kernels on" in line and "are shut down" in line for line in served.lines)
 
 
 def test_a_killed_local_kernel_server_is_restarted():

@@ -61,13 +61,16 @@ function serve(server: ViteDevServer, deck: DeckFiles): void {
   // However the process ends, the kernels end too: the local server stops when its
   // standard input closes; these say so in the terminal and free remote kernels.
   const onExit = () => session.exitNow()
+  let leaving = false
   const onSignal = (signal: NodeJS.Signals) => {
-    session.exitNow()
-    process.exit(128 + (constants.signals[signal] ?? 1))
+    if (leaving) // npx forwards the terminal's Ctrl-C, which reached this process already
+      return
+    leaving = true
+    void session.beforeExit().finally(() => process.exit(128 + (constants.signals[signal] ?? 1)))
   }
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
   process.once('exit', onExit)
-  signals.forEach(signal => process.once(signal, onSignal))
+  signals.forEach(signal => process.on(signal, onSignal))
   server.httpServer?.once('close', () => {
     process.off('exit', onExit)
     signals.forEach(signal => process.off(signal, onSignal))

@@ -242,6 +242,8 @@ export class KernelPool {
   /** Why no kernel can be made now (a failed prelude, a server that starts none). */
   private failure?: Error
   private readonly ids = new Set<string>()
+  /** Shutdowns asked for and not yet confirmed: stop() waits for them too. */
+  private readonly retiring = new Set<Promise<void>>()
   /** Resolved whenever the active kernel changes: a run waiting for one looks again. */
   private changed = signal()
   /** The standby's prelude has run: it can take over at once. */
@@ -306,7 +308,12 @@ export class KernelPool {
     if (!kernel)
       return
     const id = kernel.connection?.id
-    void kernel.shutdown().then(() => id && this.unlist(id))
+    const done = kernel.shutdown().then(() => {
+      if (id)
+        this.unlist(id)
+      this.retiring.delete(done)
+    })
+    this.retiring.add(done)
   }
 
   /** A kernel could not start (no answer, a refusal): heal, or say why after a few. */
@@ -496,6 +503,8 @@ export class KernelPool {
         connection.reconnect().catch((error: Error) => this.events.log(`kernel ${kernel.id}: no reconnect: ${error.message}`))
       }
     }
+    if (this.stopped) // while the server was asked: start nothing
+      return
     if (this.promoting)
       return // promote() puts the next kernel in place
     if (!this.everStarted) { // the first active kernel
@@ -607,11 +616,12 @@ export class KernelPool {
     return [...this.ids]
   }
 
-  /** Shut both kernels down. */
+  /** Shut both kernels down, and those being shut down already; a kernel whose start
+   * its server has not answered yet is shut down once it answers. */
   async stop(): Promise<void> {
     this.stopped = true
     this.changed.resolve()
-    await Promise.all([this.active?.shutdown(), this.standby?.shutdown()])
+    await Promise.all([this.active?.shutdown(), this.standby?.shutdown(), ...this.retiring])
     this.ids.clear()
     this.events.onKernels?.([])
   }

@@ -11,6 +11,7 @@ import type { Fresh, LiveEvent, Missing } from '../../shared/live'
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { PASSING } from '../../shared/live'
 import { LiveBlocks } from './blocks'
 import { KernelPool, PreludeError, setupCode } from './kernels'
@@ -23,6 +24,8 @@ import { hasPython, kernelSettings } from './settings'
 const RESTARTS = 5
 const RESTART_DELAY_MS = 500
 const HEALTHY_MS = 60_000
+/** How long a Ctrl-C waits for a remote server to shut the deck's kernels down. */
+const REMOTE_STOP_MS = 8000
 
 /** Why no kernel runs, and what to do, for the terminal (the deck says it in its language). */
 export function explain(missing: Missing, detail: string, fix: string): string {
@@ -56,6 +59,7 @@ export class LiveSession {
   private url?: string
   private kernelReady = false
   private stopped = false
+  private stopping?: Promise<void>
   private exited = false
   private restarts = 0
   private serverStarted = 0
@@ -286,18 +290,39 @@ export class LiveSession {
   }
 
   /** The dev server closes (a restart, or its end): kernels and server stop. */
-  async stop(): Promise<void> {
-    if (this.stopped)
+  stop(): Promise<void> {
+    this.stopping ??= this.stopAll()
+    return this.stopping
+  }
+
+  private async stopAll(): Promise<void> {
+    if (this.stopped) // exitNow() came first
       return
     this.stopped = true
     this.blocks.setKernel({ phase: 'stopped' })
     await this.pool?.stop().catch((error: Error) => this.log.write(`stopping the kernels: ${error.message}`))
     await this.server?.stop().catch((error: Error) => this.log.write(`stopping the Jupyter server: ${error.message}`))
-    this.log.say('live Python stopped: the Jupyter server and its kernels have exited')
+    this.log.say(this.remote
+      ? `live Python stopped: its kernels on ${this.remote.url} are shut down`
+      : 'live Python stopped: the Jupyter server and its kernels have exited')
   }
 
   /**
-   * The dev server's process exits now (`q`, Ctrl-C): nothing asynchronous runs any more.
+   * A signal (Ctrl-C) ends the dev server. Kernels of a remote server are shut down
+   * first, with those it is still starting (exitNow() knows no id before the server
+   * answers, so such a kernel would outlive the talk), for at most REMOTE_STOP_MS.
+   */
+  async beforeExit(): Promise<void> {
+    if (this.remote && this.pool) {
+      const stopped = await Promise.race([this.stop().then(() => true), sleep(REMOTE_STOP_MS).then(() => false)])
+      if (!stopped)
+        this.log.say(`live Python: ${this.remote.url} did not confirm the kernels' shutdown in ${REMOTE_STOP_MS / 1000} s; the next start shuts down what it left`)
+    }
+    this.exitNow()
+  }
+
+  /**
+   * The dev server's process exits now (`q`, a signal): nothing asynchronous runs any more.
    * The local server sees its standard input close and stops with its kernels; kernels
    * of a remote server are shut down by a short synchronous helper.
    */
