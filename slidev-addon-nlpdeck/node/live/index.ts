@@ -46,7 +46,7 @@ function handlers(session: LiveSession): Handlers {
   }
 }
 
-function serve(server: ViteDevServer, deck: DeckFiles): void {
+function serve(server: ViteDevServer, deck: DeckFiles): LiveSession {
   const session = new LiveSession(deck, (event: LiveEvent) => server.ws.send(EVENT, event))
   guardProcess(line => session.log.write(line))
   server.ws.on(HELLO, (_data: unknown, client: { send: (event: string, payload: unknown) => void }) =>
@@ -58,35 +58,48 @@ function serve(server: ViteDevServer, deck: DeckFiles): void {
     if (address && typeof address === 'object')
       session.listening(`http://localhost:${address.port}${server.config.base}`)
   })
-  // However the process ends, the kernels end too: the local server stops when its
-  // standard input closes; these say so in the terminal and free remote kernels.
+  // However the process ends, the kernels end too. A signal closes the dev server as Vite
+  // does on SIGTERM (the plugin's closeBundle waits for the kernels), then exits; on any
+  // exit the local server stops when its standard input closes, and exitNow() frees the
+  // remote kernels left and says so in the terminal.
   const onExit = () => session.exitNow()
   let leaving = false
   const onSignal = (signal: NodeJS.Signals) => {
     if (leaving) // npx forwards the terminal's Ctrl-C, which reached this process already
       return
     leaving = true
-    void session.beforeExit().finally(() => process.exit(128 + (constants.signals[signal] ?? 1)))
+    void server.close().finally(() => process.exit(128 + (constants.signals[signal] ?? 1)))
   }
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
   process.once('exit', onExit)
   signals.forEach(signal => process.on(signal, onSignal))
   server.httpServer?.once('close', () => {
-    process.off('exit', onExit)
-    signals.forEach(signal => process.off(signal, onSignal))
+    // A restart of the dev server ends this session only. After a signal, keep them: Vite
+    // closes the server on SIGTERM and exits, and exitNow() frees what is left.
+    if (!leaving) {
+      process.off('exit', onExit)
+      signals.forEach(signal => process.off(signal, onSignal))
+    }
     session.stop().catch((error: Error) => session.log.write(`stopping live Python: ${error.message}`))
   })
   session.start().catch((error: Error) => session.log.write(`live Python did not start: ${error.stack ?? error.message}`))
+  return session
 }
 
 export function livePython(deck: DeckFiles, options: ResolvedSlidevOptions): Plugin {
   const live = options.mode === 'dev'
+  let session: LiveSession | undefined
   return {
     name: 'nlpdeck:live',
     config: () => ({ define: { __NLPDECK_LIVE__: JSON.stringify(live) } }),
     configureServer(server) {
       if (live)
-        serve(server, deck)
+        session = serve(server, deck)
+    },
+    // Vite closes the dev server (a signal, its standard input closing, a restart): the
+    // kernels stop first, a remote kernel still starting included.
+    async closeBundle() {
+      await session?.close()
     },
   }
 }

@@ -24,8 +24,9 @@ import { hasPython, kernelSettings } from './settings'
 const RESTARTS = 5
 const RESTART_DELAY_MS = 500
 const HEALTHY_MS = 60_000
-/** How long a Ctrl-C waits for a remote server to shut the deck's kernels down. */
-const REMOTE_STOP_MS = 8000
+/** How long closing the dev server waits for the kernels to stop (a remote server may
+ * not answer). */
+const STOP_MS = 8000
 
 /** Why no kernel runs, and what to do, for the terminal (the deck says it in its language). */
 export function explain(missing: Missing, detail: string, fix: string): string {
@@ -308,17 +309,14 @@ export class LiveSession {
   }
 
   /**
-   * A signal (Ctrl-C) ends the dev server. Kernels of a remote server are shut down
-   * first, with those it is still starting (exitNow() knows no id before the server
-   * answers, so such a kernel would outlive the talk), for at most REMOTE_STOP_MS.
+   * The dev server closes (before it exits, or restarts): stop, waiting for a kernel its
+   * server is still starting (exitNow() knows no id before the server answers, so such a
+   * kernel would outlive the talk on a remote server), for at most STOP_MS.
    */
-  async beforeExit(): Promise<void> {
-    if (this.remote && this.pool) {
-      const stopped = await Promise.race([this.stop().then(() => true), sleep(REMOTE_STOP_MS).then(() => false)])
-      if (!stopped)
-        this.log.say(`live Python: ${this.remote.url} did not confirm the kernels' shutdown in ${REMOTE_STOP_MS / 1000} s; the next start shuts down what it left`)
-    }
-    this.exitNow()
+  async close(): Promise<void> {
+    const stopped = await Promise.race([this.stop().then(() => true), sleep(STOP_MS).then(() => false)])
+    if (!stopped)
+      this.log.say(`live Python: the kernels did not stop in ${STOP_MS / 1000} s; ${this.remote ? 'the next start shuts down what is left' : 'the Jupyter server stops them as it exits'}`)
   }
 
   /**
