@@ -73,14 +73,14 @@ function serve(server: ViteDevServer, deck: DeckFiles): LiveSession {
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
   process.once('exit', onExit)
   signals.forEach(signal => process.on(signal, onSignal))
+  // The session stops in the plugin's closeBundle. A restart of the dev server ends this
+  // session only; after a signal the handlers stay: Vite closes the server on SIGTERM
+  // and exits, and exitNow() frees what is left.
   server.httpServer?.once('close', () => {
-    // A restart of the dev server ends this session only. After a signal, keep them: Vite
-    // closes the server on SIGTERM and exits, and exitNow() frees what is left.
     if (!leaving) {
       process.off('exit', onExit)
       signals.forEach(signal => process.off(signal, onSignal))
     }
-    session.stop().catch((error: Error) => session.log.write(`stopping live Python: ${error.message}`))
   })
   session.start().catch((error: Error) => session.log.write(`live Python did not start: ${error.stack ?? error.message}`))
   return session

@@ -314,7 +314,11 @@ export class LiveSession {
    * kernel would outlive the talk on a remote server), for at most STOP_MS.
    */
   async close(): Promise<void> {
-    const stopped = await Promise.race([this.stop().then(() => true), sleep(STOP_MS).then(() => false)])
+    const stopping = this.stop().then(() => true, (error: Error) => {
+      this.log.write(`stopping live Python: ${error.message}`)
+      return true
+    })
+    const stopped = await Promise.race([stopping, sleep(STOP_MS).then(() => false)])
     if (!stopped)
       this.log.say(`live Python: the kernels did not stop in ${STOP_MS / 1000} s; ${this.remote ? 'the next start shuts down what is left' : 'the Jupyter server stops them as it exits'}`)
   }
