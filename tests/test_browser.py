@@ -2,10 +2,11 @@
 
 Headless Chromium (Debian's, driven by playwright-chromium from node_modules) visits the
 deck served by `slidev` as `make present` serves it. A slide fails on a broken image or
-video, a request leaving localhost, a console error, a missing title, content that
-leaves the 16:9 frame, or a picture with no words for a screen reader (a described
-figure: other words than its description). Screenshots go to build/slides/<deck>/ for
-people to look at.
+video, a code editor not drawn, a request leaving localhost, a console error, a missing
+title, content that leaves the 16:9 frame, or a picture with no words for a screen reader
+(a described figure: other words than its description). Each step is inspected once the
+slide is still (tests/browser/render_deck.mjs). Screenshots go to build/slides/<deck>/
+for people to look at.
 """
 
 from __future__ import annotations

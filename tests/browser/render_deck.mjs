@@ -29,6 +29,12 @@ const page = await browser.newPage({ viewport: { width: 980, height: 552 } })
 // Vite compiles a slide's imports on its first visit (Plotly is megabytes); on two busy
 // cores in CI that took longer than Playwright's 30 s. This test checks what renders, not how fast.
 page.setDefaultNavigationTimeout(180000)
+// when the page's DOM last changed (`settled` waits for it to be quiet)
+await page.addInitScript(() => {
+  window.__changed = performance.now()
+  new MutationObserver(() => { window.__changed = performance.now() })
+    .observe(document, { subtree: true, childList: true, attributes: true, characterData: true })
+})
 
 const base = new URL(config.base)
 const isLocal = (url) => {
@@ -69,6 +75,9 @@ function inspect(title) {
     if (visible(video) && !(video.readyState >= 1 && video.videoWidth > 0)) {
       problems.push(`video not playable ${video.currentSrc || video.querySelector('source')?.src}`)
     }
+  }
+  for (const editor of layout.querySelectorAll('.slidev-monaco-container-inner')) {
+    if (!editor.querySelector('.monaco-editor')) problems.push('code editor not drawn')
   }
   // inside a scrolling or clipping box, content may extend past that box by design
   const clipped = (el) => {
@@ -130,6 +139,33 @@ async function open(number, clicks) {
   }, [number, clicks], { timeout: 60000 }).catch(() => {})
 }
 
+/**
+ * Until the slide is drawn and still, as Slidev's exporter judges a slide ready: no
+ * `.slidev-slide-loading` left, each `[data-waitfor]` element (a code runner) holding what
+ * it names; then its code editors drawn (Monaco loads on a slide's first visit) and no
+ * finite CSS transition or animation running (an endless one, a spinner, never ends), and
+ * the DOM unchanged for 150 ms (an editor colours its code after it is drawn). Vue starts
+ * a transition on the frame after the change, so two frames pass first. A fixed pause
+ * would wait for the slowest transition at every step, most of this test's time. What is
+ * still missing after the wait, `inspect` reports.
+ */
+async function settled() {
+  await page.evaluate(() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done))))
+  await page.waitForFunction(() => {
+    const shown = document.querySelector(`.slidev-page-${window.__slidev__.nav.currentSlideNo}`)
+    if (!shown || shown.querySelector('.slidev-slide-loading'))
+      return false
+    const waiting = [...shown.querySelectorAll('[data-waitfor]')]
+      .filter(e => e.getClientRects().length && !e.querySelector(e.dataset.waitfor))
+    const editors = [...shown.querySelectorAll('.slidev-monaco-container-inner')]
+    return !waiting.length && editors.every(e => e.querySelector('.monaco-editor'))
+      && performance.now() - window.__changed > 150
+      && document.getAnimations().every(
+        a => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity,
+      )
+  }, null, { timeout: 10000, polling: 'raf' }).catch(() => {})
+}
+
 const report = { slides: [], network, console: consoleErrors }
 for (const slide of config.slides) {
   where = `slide ${slide.number}`
@@ -141,7 +177,7 @@ for (const slide of config.slides) {
     await page.evaluate(() => document.fonts.ready)
     // media elements report their size once metadata has loaded
     await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.readyState >= 1 || v.error), null, { timeout: 10000 }).catch(() => {})
-    await page.waitForTimeout(700) // slide and click transitions
+    await settled()
     let found = await page.evaluate(inspect, slide.title)
     // A slide's first visit compiles it, and UnoCSS sends the CSS of its utilities
     // (`grid="~ cols-2"`) as a separate hot update: on busy cores it arrived seconds after
