@@ -22,13 +22,14 @@ teacher_forcing.py draws the video of one sentence decoded this way.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import torch
 from torch import nn
+
+from .threads import one_thread
 
 PAD, BOS, EOS = "<pad>", "<s>", "</s>"
 
@@ -113,17 +114,6 @@ def batch(pairs: Sequence[Pair], vocab: Vocab) -> tuple[torch.Tensor, ...]:
         pad([[bos, *t] for t in tgt]),
         pad([[*t, eos] for t in tgt]),
     )
-
-
-@contextmanager
-def one_thread() -> Iterator[None]:
-    """Train on one thread, so the same seed gives the same numbers on any machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 @dataclass(frozen=True)
