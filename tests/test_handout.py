@@ -5,6 +5,7 @@ slides showed."""
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 from nlpdeck import env, handout, models, project, recorded
 from nlpdeck.handout import HandoutError, Inliner
@@ -212,9 +214,13 @@ def _slide_cells(book: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
 
 def _shown(outputs: list) -> list:
     """What an output shows that is the same from run to run: text, and the kinds of
-    rich output (a figure's bytes may differ by a pixel)."""
+    rich output (a figure's bytes may differ by a pixel). Consecutive stream outputs are
+    joined, as a notebook shows them: where a kernel flushes its output is timing (one
+    run gave the review demo's two lines in one stream output, another in two)."""
+    cell = nbformat.from_dict({"outputs": copy.deepcopy(outputs)})
+    CoalesceStreamsPreprocessor().preprocess_cell(cell, {}, 0)
     return [
         o.get("text") if o.get("output_type") == "stream" else sorted(o.get("data", {}))
-        for o in outputs
+        for o in cell.outputs
         if o.get("output_type") != "stream" or o.get("name") == "stdout"
     ]
