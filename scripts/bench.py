@@ -23,8 +23,8 @@ and seed (about a quarter of an hour): held-out MLM accuracy against the recorde
 
 test suite: `make test` (the full suite, the baseline) and `make test-fast` (no browser,
 dev server, full figure build, export or packaging) as a ratio of it. The full suite is
-long (tens of minutes), as are the live and pre-training benches: `--skip suite` leaves
-it out (then `make test-fast` is printed on its own).
+long (12 to 16 minutes on a 2-core machine), as are the live and pre-training benches:
+`--skip suite` leaves it out (then `make test-fast` is printed on its own).
 
 slide check, reused: `make check FORCE=1` (every block in a kernel) is the baseline; a
 `make check` right after it, nothing changed (the check record's results, no kernel), as
